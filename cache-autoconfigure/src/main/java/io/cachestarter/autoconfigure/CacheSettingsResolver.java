@@ -1,0 +1,132 @@
+package io.cachestarter.autoconfigure;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.cachestarter.autoconfigure.CacheStarterProperties.CacheSpec;
+import io.cachestarter.cache.CacheSettings;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Merges per-cache properties, {@code defaults} and the built-in defaults into {@link CacheSettings}, and checks
+ * every rule at start-up: a bad value throws an {@link InvalidCacheStarterPropertyException} naming the property.
+ * <p>
+ * A {@code null-ttl} or {@code local.ttl} that a cache sets above its own {@code ttl} is an error; one it inherits
+ * from {@code defaults} is capped at its {@code ttl}.
+ */
+final class CacheSettingsResolver implements Function<String, CacheSettings> {
+
+	static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
+
+	static final double DEFAULT_JITTER = 0.1;
+
+	static final Duration DEFAULT_NULL_TTL = Duration.ofSeconds(60);
+
+	static final Duration DEFAULT_LOCAL_TTL = Duration.ofSeconds(30);
+
+	static final int DEFAULT_LOCAL_MAX_SIZE = 10_000;
+
+	private static final String PREFIX = "cache-starter.";
+
+	private final CacheSpec defaults;
+
+	private final Map<String, CacheSettings> resolved = new ConcurrentHashMap<>();
+
+	CacheSettingsResolver(CacheStarterProperties properties) {
+		this.defaults = properties.getDefaults();
+		validateGlobal(properties);
+		// Resolving the defaults checks them once for every cache that will inherit them.
+		resolve("defaults", this.defaults, PREFIX + "defaults.");
+		properties.getCaches()
+			.forEach((name, spec) -> this.resolved.put(name, resolve(name, spec, PREFIX + "caches." + name + ".")));
+	}
+
+	@Override
+	public CacheSettings apply(String cacheName) {
+		return this.resolved.computeIfAbsent(cacheName, (name) -> resolve(name, new CacheSpec(), PREFIX + "defaults."));
+	}
+
+	private CacheSettings resolve(String name, CacheSpec spec, String specPrefix) {
+		Duration ttl = pick(spec.getTtl(), this.defaults.getTtl(), DEFAULT_TTL);
+		check(isPositive(ttl), property(spec.getTtl(), specPrefix, "ttl"), format(ttl), "must be greater than 0");
+		double jitter = pick(spec.getJitter(), this.defaults.getJitter(), DEFAULT_JITTER);
+		check(jitter >= 0 && jitter <= 0.5, property(spec.getJitter(), specPrefix, "jitter"), jitter,
+				"must be between 0 and 0.5");
+		boolean cacheNulls = pick(spec.getCacheNullValues(), this.defaults.getCacheNullValues(), true);
+		Duration nullTtl = boundedByTtl(spec.getNullTtl(), this.defaults.getNullTtl(), DEFAULT_NULL_TTL, ttl,
+				specPrefix, "null-ttl");
+		int version = pick(spec.getVersion(), this.defaults.getVersion(), 1);
+		check(version >= 0, property(spec.getVersion(), specPrefix, "version"), version, "must not be negative");
+		double refreshAhead = pick(spec.getRefreshAhead(), this.defaults.getRefreshAhead(), 0.0);
+		check(refreshAhead >= 0 && refreshAhead < 1, property(spec.getRefreshAhead(), specPrefix, "refresh-ahead"),
+				refreshAhead, "must be at least 0 and less than 1");
+		Duration staleTtl = pick(spec.getStaleTtl(), this.defaults.getStaleTtl(), Duration.ZERO);
+		check(!staleTtl.isNegative(), property(spec.getStaleTtl(), specPrefix, "stale-ttl"), format(staleTtl),
+				"must not be negative");
+		CacheStarterProperties.Local local = spec.getLocal();
+		CacheStarterProperties.Local localDefaults = this.defaults.getLocal();
+		boolean localEnabled = pick(local.getEnabled(), localDefaults.getEnabled(), false);
+		int localMaxSize = pick(local.getMaxSize(), localDefaults.getMaxSize(), DEFAULT_LOCAL_MAX_SIZE);
+		check(localMaxSize > 0, property(local.getMaxSize(), specPrefix, "local.max-size"), localMaxSize,
+				"must be greater than 0");
+		Duration localTtl = boundedByTtl(local.getTtl(), localDefaults.getTtl(), DEFAULT_LOCAL_TTL, ttl, specPrefix,
+				"local.ttl");
+		return new CacheSettings(name, ttl, jitter, cacheNulls, nullTtl, version, refreshAhead, staleTtl,
+				new CacheSettings.Local(localEnabled, localMaxSize, localTtl));
+	}
+
+	/** A duration that must be positive and at most the cache's ttl when set for the cache; capped when inherited. */
+	private Duration boundedByTtl(@Nullable Duration own, @Nullable Duration inherited, Duration builtIn, Duration ttl,
+			String specPrefix, String key) {
+		if (own != null) {
+			check(isPositive(own), specPrefix + key, format(own), "must be greater than 0");
+			check(own.compareTo(ttl) <= 0, specPrefix + key, format(own),
+					"must be at most the cache's ttl (" + format(ttl) + ")");
+			return own;
+		}
+		Duration value = (inherited != null) ? inherited : builtIn;
+		check(isPositive(value), PREFIX + "defaults." + key, format(value), "must be greater than 0");
+		return (value.compareTo(ttl) <= 0) ? value : ttl;
+	}
+
+	private static void validateGlobal(CacheStarterProperties properties) {
+		Duration lease = properties.getStampede().getLockLease();
+		check(isPositive(lease), PREFIX + "stampede.lock-lease", format(lease), "must be greater than 0");
+		Duration wait = properties.getStampede().getWaitTimeout();
+		check(isPositive(wait), PREFIX + "stampede.wait-timeout", format(wait), "must be greater than 0");
+		Duration timeout = properties.getResilience().getCommandTimeout();
+		check(isPositive(timeout), PREFIX + "resilience.command-timeout", format(timeout), "must be greater than 0");
+		int replay = properties.getResilience().getReplayLogSize();
+		check(replay > 0, PREFIX + "resilience.replay-log-size", replay, "must be greater than 0");
+		DataSize max = properties.getMaxValueSize();
+		check(max.toBytes() > 0, PREFIX + "max-value-size", max, "must be greater than 0");
+	}
+
+	private String property(@Nullable Object own, String specPrefix, String key) {
+		return (own != null) ? specPrefix + key : PREFIX + "defaults." + key;
+	}
+
+	private static <T> T pick(@Nullable T own, @Nullable T inherited, T builtIn) {
+		return (own != null) ? own : (inherited != null) ? inherited : builtIn;
+	}
+
+	private static void check(boolean valid, String property, Object value, String rule) {
+		if (!valid) {
+			throw new InvalidCacheStarterPropertyException(property, value, rule);
+		}
+	}
+
+	private static String format(Duration duration) {
+		return DurationStyle.SIMPLE.print(duration);
+	}
+
+	private static boolean isPositive(Duration duration) {
+		return !duration.isNegative() && !duration.isZero();
+	}
+
+}

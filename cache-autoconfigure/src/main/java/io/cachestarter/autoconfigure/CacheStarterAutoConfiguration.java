@@ -1,0 +1,107 @@
+package io.cachestarter.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.cachestarter.cache.CacheServices;
+import io.cachestarter.cache.CacheStore;
+import io.cachestarter.cache.StarterCacheManager;
+import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.resilience.FailSafeRedisGuard;
+import io.cachestarter.resilience.RedisGuard;
+import io.cachestarter.serialization.AllowedTypes;
+import io.cachestarter.serialization.CacheEntryCodec;
+import io.cachestarter.stampede.LoadCoordinator;
+import io.cachestarter.stampede.LocalLoadCoordinator;
+import io.cachestarter.stampede.ReloadExecutor;
+import io.cachestarter.tags.EntryTagging;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cache.CacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * Auto-configuration of cache-starter's {@link StarterCacheManager}. Runs before Spring Boot's cache
+ * auto-configuration, which then backs off; backs off itself when the user defines a {@link CacheManager} or sets
+ * {@code cache-starter.enabled=false}.
+ * <p>
+ * The capabilities that hook into the cache (resilience, stampede protection, tags, metrics) are auto-configured
+ * separately and before this class; where one is absent, the plain default defined here is used.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
+@ConditionalOnClass({ CacheManager.class, RedisConnectionFactory.class })
+@ConditionalOnCacheStarter
+@EnableConfigurationProperties(CacheStarterProperties.class)
+public final class CacheStarterAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(CacheStarterAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean
+	StarterCacheManager cacheManager(CacheStarterProperties properties, Environment environment,
+			RedisConnectionFactory connectionFactory, CacheEntryCodec cacheEntryCodec, RedisGuard redisGuard,
+			LoadCoordinator loadCoordinator, ObjectProvider<EntryTagging> entryTagging,
+			ObjectProvider<CacheStarterMetrics> metrics, ObjectProvider<StarterCacheManagerCustomizer> customizers) {
+		CacheSettingsResolver settings = new CacheSettingsResolver(properties);
+		CacheServices services = new CacheServices(keyPrefix(properties, environment), new CacheStore(connectionFactory),
+				cacheEntryCodec, redisGuard, loadCoordinator, entryTagging.getIfAvailable(() -> EntryTagging.NONE),
+				metrics.getIfAvailable(CacheStarterMetrics::noop), properties.getMaxValueSize().toBytes(),
+				DefaultConversionService.getSharedInstance());
+		StarterCacheManager cacheManager = new StarterCacheManager(properties.getCaches().keySet(), settings, services);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(cacheManager));
+		return cacheManager;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CacheEntryCodec cacheEntryCodec(CacheStarterProperties properties, BeanFactory beanFactory) {
+		List<String> packages = new ArrayList<>(properties.getSerialization().getAllowedPackages());
+		if (packages.isEmpty() && AutoConfigurationPackages.has(beanFactory)) {
+			packages.addAll(AutoConfigurationPackages.get(beanFactory));
+		}
+		if (packages.isEmpty()) {
+			logger.warn("No application packages are known and cache-starter.serialization.allowed-packages is not "
+					+ "set: only JDK value types can be read from the cache");
+		}
+		return new CacheEntryCodec(new AllowedTypes(packages), beanFactory.getClass().getClassLoader());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RedisGuard redisGuard(ObjectProvider<CacheStarterMetrics> metrics) {
+		return new FailSafeRedisGuard(metrics.getIfAvailable(CacheStarterMetrics::noop));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReloadExecutor cacheStarterReloadExecutor() {
+		return new ReloadExecutor(2, 1_000);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LoadCoordinator loadCoordinator(ReloadExecutor reloadExecutor, ObjectProvider<CacheStarterMetrics> metrics) {
+		return new LocalLoadCoordinator(reloadExecutor, metrics.getIfAvailable(CacheStarterMetrics::noop));
+	}
+
+	static String keyPrefix(CacheStarterProperties properties, Environment environment) {
+		if (properties.getKeyPrefix() != null) {
+			return properties.getKeyPrefix();
+		}
+		String applicationName = environment.getProperty("spring.application.name");
+		return (applicationName != null && !applicationName.isBlank()) ? applicationName + ":" : "";
+	}
+
+}

@@ -1,0 +1,92 @@
+package io.cachestarter.cache;
+
+import java.nio.charset.StandardCharsets;
+
+import org.springframework.cache.interceptor.SimpleKey;
+import org.springframework.core.convert.ConversionService;
+import org.springframework.core.convert.TypeDescriptor;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * The Redis key layout of one cache: {@code <key-prefix><cache>:v<version>::<key>}.
+ */
+public final class CacheKeys {
+
+	private static final TypeDescriptor STRING = TypeDescriptor.valueOf(String.class);
+
+	private final String entryPrefix;
+
+	private final String cacheName;
+
+	private final ConversionService conversionService;
+
+	CacheKeys(String keyPrefix, String cacheName, int version, ConversionService conversionService) {
+		this.cacheName = cacheName;
+		this.entryPrefix = keyPrefix + cacheName + ":v" + version + "::";
+		this.conversionService = conversionService;
+	}
+
+	/**
+	 * Returns the Redis key of a cache key.
+	 * @param key the key Spring's cache abstraction computed
+	 * @return the full Redis key, as text
+	 */
+	public String redisKey(Object key) {
+		return this.entryPrefix + toText(key);
+	}
+
+	byte[] redisKeyBytes(Object key) {
+		return redisKey(key).getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Returns the common prefix of all entries of this cache, at its current version.
+	 * @return the prefix, ending in {@code ::}
+	 */
+	public String entryPrefix() {
+		return this.entryPrefix;
+	}
+
+	private String toText(Object key) {
+		if (key instanceof String text) {
+			return text;
+		}
+		if (key instanceof SimpleKey) {
+			return key.toString();
+		}
+		TypeDescriptor source = TypeDescriptor.forObject(key);
+		if (this.conversionService.canConvert(source, STRING)) {
+			String text = (String) this.conversionService.convert(key, source, STRING);
+			if (text != null) {
+				return text;
+			}
+		}
+		if (hasOwnToString(key)) {
+			return key.toString();
+		}
+		throw new IllegalStateException("Cannot turn a key of type " + key.getClass().getName() + " of cache '"
+				+ this.cacheName + "' into a Redis key: give it a toString() or a Converter to String");
+	}
+
+	private static boolean hasOwnToString(Object key) {
+		return ReflectionUtils.findMethod(key.getClass(), "toString").getDeclaringClass() != Object.class;
+	}
+
+	/**
+	 * Escapes glob metacharacters so that text can be used literally in a SCAN pattern.
+	 * @param text literal text
+	 * @return the pattern-safe text
+	 */
+	static String globEscape(String text) {
+		StringBuilder escaped = new StringBuilder(text.length() + 8);
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+				escaped.append('\\');
+			}
+			escaped.append(c);
+		}
+		return escaped.toString();
+	}
+
+}

@@ -1,0 +1,29 @@
+package io.cachestarter.cache;
+
+import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.resilience.RedisGuard;
+import io.cachestarter.serialization.CacheEntryCodec;
+import io.cachestarter.stampede.LoadCoordinator;
+import io.cachestarter.tags.EntryTagging;
+
+import org.springframework.core.convert.ConversionService;
+
+/**
+ * What every cache of a cache manager shares: the Redis commands, the codec and the capabilities that hook into
+ * reads and writes.
+ *
+ * @param keyPrefix the prefix of every key
+ * @param store the Redis commands
+ * @param codec turns entries into bytes and back
+ * @param guard runs every Redis call so that failures fall back
+ * @param loads coordinates loads of missing keys and background reloads
+ * @param tagging writes tags along with entries
+ * @param metrics records the starter's own meters
+ * @param maxValueBytes the largest encoded entry that is cached
+ * @param keyConversion turns cache keys into text
+ */
+public record CacheServices(String keyPrefix, CacheStore store, CacheEntryCodec codec, RedisGuard guard,
+		LoadCoordinator loads, EntryTagging tagging, CacheStarterMetrics metrics, long maxValueBytes,
+		ConversionService keyConversion) {
+
+}

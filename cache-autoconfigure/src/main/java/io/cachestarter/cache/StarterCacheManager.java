@@ -1,0 +1,90 @@
+package io.cachestarter.cache;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cache.Cache;
+import org.springframework.cache.transaction.AbstractTransactionSupportingCacheManager;
+import org.springframework.util.Assert;
+
+/**
+ * The cache manager of cache-starter: one {@link StarterRedisCache} per cache name, with the settings the
+ * properties give it (declared caches exist from start-up; any other name gets the defaults on first use).
+ * <p>
+ * It is transaction-aware: inside a transaction, {@code put}, {@code evict} and {@code clear} (and so
+ * {@code @CachePut} and {@code @CacheEvict}) take effect after commit, and not at all on rollback.
+ */
+public class StarterCacheManager extends AbstractTransactionSupportingCacheManager {
+
+	private final Collection<String> declaredCacheNames;
+
+	private final Function<String, CacheSettings> settings;
+
+	private final CacheServices services;
+
+	private final Map<String, StarterRedisCache> starterCaches = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates a cache manager.
+	 * @param declaredCacheNames the caches that exist from start-up
+	 * @param settings the effective settings of any cache name
+	 * @param services what the caches share
+	 */
+	public StarterCacheManager(Collection<String> declaredCacheNames, Function<String, CacheSettings> settings,
+			CacheServices services) {
+		Assert.notNull(settings, "'settings' must not be null");
+		Assert.notNull(services, "'services' must not be null");
+		this.declaredCacheNames = List.copyOf(declaredCacheNames);
+		this.settings = settings;
+		this.services = services;
+		setTransactionAware(true);
+	}
+
+	@Override
+	protected Collection<? extends Cache> loadCaches() {
+		return this.declaredCacheNames.stream().map(this::createCache).toList();
+	}
+
+	@Override
+	protected @Nullable Cache getMissingCache(String name) {
+		return createCache(name);
+	}
+
+	private StarterRedisCache createCache(String name) {
+		return this.starterCaches.computeIfAbsent(name,
+				(cacheName) -> new StarterRedisCache(this.settings.apply(cacheName), this.services));
+	}
+
+	/**
+	 * Returns a cache without the transaction-aware decoration, creating it if needed: for capabilities that need
+	 * its extra operations (for example versioned writes).
+	 * @param name the cache name
+	 * @return the cache
+	 */
+	public StarterRedisCache getStarterCache(String name) {
+		getCache(name); // registers it with the manager as well
+		return this.starterCaches.get(name);
+	}
+
+	/**
+	 * Returns every cache created so far.
+	 * @return the caches, by name
+	 */
+	public Map<String, StarterRedisCache> getStarterCaches() {
+		return Map.copyOf(this.starterCaches);
+	}
+
+	/**
+	 * Returns what the caches share.
+	 * @return the services
+	 */
+	public CacheServices getServices() {
+		return this.services;
+	}
+
+}

@@ -1,0 +1,375 @@
+package io.cachestarter.cache;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.cachestarter.logging.RateLimitedLog;
+import io.cachestarter.resilience.RedisOperation;
+import io.cachestarter.serialization.CacheEntry;
+import io.cachestarter.serialization.UnreadableValueException;
+import io.cachestarter.stampede.LoadTask;
+import io.cachestarter.tags.EntryTagging.TaggedWrite;
+import io.cachestarter.ttl.TtlPolicy;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cache.support.AbstractValueAdaptingCache;
+import org.springframework.cache.support.NullValue;
+import org.springframework.cache.support.SimpleValueWrapper;
+
+/**
+ * A Spring {@link org.springframework.cache.Cache} on Redis with the production behaviour built in: jittered TTLs,
+ * versioned keys, negative caching with its own TTL, safe JSON, single-flight loads, refresh-ahead and serve-stale,
+ * tags, and a guard that turns every Redis failure into a miss or a skipped write.
+ * <p>
+ * Reads are misses when Redis fails or the stored value cannot be read (the key is then removed); writes are
+ * synchronous and skipped on failure; removals that fail are replayed when Redis returns.
+ */
+public class StarterRedisCache extends AbstractValueAdaptingCache {
+
+	private static final RateLimitedLog log = new RateLimitedLog(StarterRedisCache.class, Duration.ofSeconds(30));
+
+	private final CacheSettings settings;
+
+	private final CacheServices services;
+
+	private final CacheKeys keys;
+
+	private final TtlPolicy ttlPolicy;
+
+	private final CacheStatistics statistics = new CacheStatistics();
+
+	private final double refreshAhead;
+
+	public StarterRedisCache(CacheSettings settings, CacheServices services) {
+		super(settings.cacheNullValues());
+		this.settings = settings;
+		this.services = services;
+		this.keys = new CacheKeys(services.keyPrefix(), settings.name(), settings.version(), services.keyConversion());
+		this.ttlPolicy = new TtlPolicy(settings);
+		this.refreshAhead = settings.refreshAhead();
+	}
+
+	@Override
+	public String getName() {
+		return this.settings.name();
+	}
+
+	@Override
+	public Object getNativeCache() {
+		return this.services.store();
+	}
+
+	/**
+	 * Returns the effective settings of this cache.
+	 * @return the settings
+	 */
+	public CacheSettings getSettings() {
+		return this.settings;
+	}
+
+	/**
+	 * Returns this cache's counters in this JVM.
+	 * @return the statistics
+	 */
+	public CacheStatistics getStatistics() {
+		return this.statistics;
+	}
+
+	/**
+	 * Returns the key layout of this cache.
+	 * @return the keys
+	 */
+	public CacheKeys getKeys() {
+		return this.keys;
+	}
+
+	@Override
+	protected @Nullable Object lookup(Object key) {
+		CacheEntry entry = read(this.keys.redisKey(key));
+		// Without a loader a stale entry cannot be reloaded in the background: past its TTL it is a miss.
+		if (entry == null || (entry.isExpired(System.currentTimeMillis()) && isStaleWindowOn())) {
+			this.statistics.miss();
+			this.services.tagging().beforeLoad();
+			return null;
+		}
+		this.statistics.hit();
+		return (entry.value() != null) ? entry.value() : NullValue.INSTANCE;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
+		String redisKey = this.keys.redisKey(key);
+		CacheEntry entry = read(redisKey);
+		Task task = new Task(key, redisKey, valueLoader);
+		if (entry != null) {
+			long now = System.currentTimeMillis();
+			if (entry.isExpired(now) && isStaleWindowOn()) {
+				this.services.metrics().recordStaleServed(getName());
+				refresh(task);
+			}
+			else if (isDueForRefresh(entry, now)) {
+				refresh(task);
+			}
+			this.statistics.hit();
+			return (T) entry.value();
+		}
+		this.statistics.miss();
+		this.services.tagging().beforeLoad();
+		try {
+			return (T) this.services.loads().load(task);
+		}
+		catch (ValueRetrievalException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new ValueRetrievalException(key, valueLoader, ex);
+		}
+	}
+
+	@Override
+	public void put(Object key, @Nullable Object value) {
+		write(key, this.keys.redisKey(key), unwrapNull(value));
+	}
+
+	@Override
+	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
+		String redisKey = this.keys.redisKey(key);
+		CacheEntry existing = read(redisKey);
+		if (existing != null) {
+			return new SimpleValueWrapper(existing.value());
+		}
+		write(key, redisKey, unwrapNull(value));
+		return null;
+	}
+
+	@Override
+	public void evict(Object key) {
+		evictIfPresent(key);
+	}
+
+	@Override
+	public boolean evictIfPresent(Object key) {
+		byte[] redisKey = this.keys.redisKeyBytes(key);
+		boolean[] removed = new boolean[1];
+		long start = System.nanoTime();
+		this.services.guard()
+			.remove(getName(), RedisOperation.EVICT, () -> removed[0] = this.services.store().delete(List.of(redisKey)) > 0);
+		this.services.metrics().recordLatency(getName(), "evict", System.nanoTime() - start);
+		this.statistics.eviction();
+		return removed[0];
+	}
+
+	@Override
+	public void clear() {
+		invalidate();
+	}
+
+	@Override
+	public boolean invalidate() {
+		// Every version of this cache: old versions are unreachable anyway, and clearing frees them.
+		String pattern = CacheKeys.globEscape(this.services.keyPrefix() + getName()) + ":v[0-9]*::*";
+		long[] removed = new long[1];
+		this.services.guard()
+			.remove(getName(), RedisOperation.CLEAR, () -> removed[0] = this.services.store().deleteMatching(pattern));
+		return removed[0] > 0;
+	}
+
+	/**
+	 * Writes a value only if the cached entry is not of a higher version (write-through). If the write fails, the
+	 * key is removed (or its removal replayed when Redis is back), so that an older value is not served.
+	 * @param key the cache key
+	 * @param value the value
+	 * @param version its version
+	 * @return {@code true} if this value is now cached, {@code false} if a newer one was kept or Redis failed
+	 */
+	public boolean putIfNewer(Object key, @Nullable Object value, long version) {
+		String redisKey = this.keys.redisKey(key);
+		Encoded encoded = encode(redisKey, unwrapNull(value), version);
+		if (encoded == null) {
+			return false;
+		}
+		byte[] keyBytes = bytes(redisKey);
+		long start = System.nanoTime();
+		Boolean written = this.services.guard()
+			.call(getName(), RedisOperation.WRITE_THROUGH,
+					() -> this.services.store().setIfNewer(keyBytes, encoded.bytes(), version, encoded.redisTtlMillis()),
+					() -> null);
+		this.services.metrics().recordLatency(getName(), "put", System.nanoTime() - start);
+		if (written == null) {
+			removeAfterFailedWrite(keyBytes);
+			return false;
+		}
+		if (written) {
+			this.statistics.put();
+		}
+		return written;
+	}
+
+	private void write(Object key, String redisKey, @Nullable Object value) {
+		if (value == null && !isAllowNullValues()) {
+			// Nothing to cache, but whatever was cached under the key is now wrong.
+			evict(key);
+			return;
+		}
+		Encoded encoded = encode(redisKey, value, CacheEntry.NO_VERSION);
+		if (encoded == null) {
+			return;
+		}
+		TaggedWrite tags = this.services.tagging().prepare(getName(), redisKey, value, encoded.redisTtlMillis());
+		if (tags != null && !tags.beforeWrite()) {
+			return;
+		}
+		byte[] keyBytes = bytes(redisKey);
+		long start = System.nanoTime();
+		boolean written = this.services.guard()
+			.run(getName(), RedisOperation.PUT,
+					() -> this.services.store().set(keyBytes, encoded.bytes(), encoded.redisTtlMillis()));
+		this.services.metrics().recordLatency(getName(), "put", System.nanoTime() - start);
+		if (written) {
+			this.statistics.put();
+			if (tags != null) {
+				tags.afterWrite();
+			}
+		}
+	}
+
+	private @Nullable Encoded encode(String redisKey, @Nullable Object value, long version) {
+		long logicalTtl = (value != null) ? this.ttlPolicy.nextValueTtlMillis() : this.ttlPolicy.nullTtlMillis();
+		long redisTtl = (value != null) ? this.ttlPolicy.redisTtlMillis(logicalTtl) : logicalTtl;
+		byte[] bytes;
+		try {
+			bytes = this.services.codec()
+				.encode(new CacheEntry(value, System.currentTimeMillis(), logicalTtl, version));
+		}
+		catch (IllegalArgumentException ex) {
+			this.services.metrics().recordError(getName(), "serialization");
+			log.warn("serialization:" + getName(), () -> "Cannot cache a value in cache '" + getName() + "'", ex);
+			removeAfterFailedWrite(bytes(redisKey));
+			return null;
+		}
+		if (bytes.length > this.services.maxValueBytes()) {
+			this.services.metrics().recordError(getName(), "oversize");
+			log.warn("oversize:" + getName(), () -> "Not caching a value of " + bytes.length + " bytes in cache '"
+					+ getName() + "' (max-value-size is " + this.services.maxValueBytes() + " bytes)", null);
+			removeAfterFailedWrite(bytes(redisKey));
+			return null;
+		}
+		return new Encoded(bytes, redisTtl);
+	}
+
+	/** A value that could not be written must not leave an older one behind. */
+	private void removeAfterFailedWrite(byte[] redisKey) {
+		this.services.guard()
+			.remove(getName(), RedisOperation.EVICT, () -> this.services.store().delete(List.of(redisKey)));
+	}
+
+	/**
+	 * Reads an entry; {@code null} on a miss, on any Redis failure, and for unreadable bytes (which are removed).
+	 */
+	@Nullable CacheEntry read(String redisKey) {
+		byte[] keyBytes = bytes(redisKey);
+		long start = System.nanoTime();
+		byte[] stored = this.services.guard()
+			.call(getName(), RedisOperation.GET, () -> this.services.store().get(keyBytes), () -> null);
+		this.services.metrics().recordLatency(getName(), "get", System.nanoTime() - start);
+		if (stored == null) {
+			return null;
+		}
+		try {
+			return this.services.codec().decode(stored);
+		}
+		catch (UnreadableValueException ex) {
+			this.services.metrics().recordError(getName(), "deserialization");
+			log.warn("deserialization:" + getName(),
+					() -> "Unreadable value in cache '" + getName() + "' treated as a miss and removed", ex);
+			this.services.guard()
+				.run(getName(), RedisOperation.EVICT, () -> this.services.store().delete(List.of(keyBytes)));
+			return null;
+		}
+	}
+
+	private boolean isStaleWindowOn() {
+		return !this.settings.staleTtl().isZero();
+	}
+
+	private boolean isDueForRefresh(CacheEntry entry, long now) {
+		return this.refreshAhead > 0 && !entry.isExpired(now)
+				&& entry.ageMillis(now) >= this.refreshAhead * entry.ttlMillis();
+	}
+
+	private void refresh(Task task) {
+		this.services.metrics().recordRefresh(getName());
+		// The reload runs on another thread: it takes the caller's tag context with it.
+		this.services.loads().refresh(task.propagated(this.services.tagging().propagate(task::loadAndStore)));
+	}
+
+	private static @Nullable Object unwrapNull(@Nullable Object value) {
+		return (value instanceof NullValue) ? null : value;
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	private record Encoded(byte[] bytes, long redisTtlMillis) {
+	}
+
+	/** One load of one key through this cache. */
+	private final class Task implements LoadTask {
+
+		private final Object key;
+
+		private final String redisKey;
+
+		private final Callable<?> loader;
+
+		private final @Nullable Callable<@Nullable Object> body;
+
+		Task(Object key, String redisKey, Callable<?> loader) {
+			this(key, redisKey, loader, null);
+		}
+
+		private Task(Object key, String redisKey, Callable<?> loader, @Nullable Callable<@Nullable Object> body) {
+			this.key = key;
+			this.redisKey = redisKey;
+			this.loader = loader;
+			this.body = body;
+		}
+
+		Task propagated(Callable<@Nullable Object> body) {
+			return new Task(this.key, this.redisKey, this.loader, body);
+		}
+
+		@Override
+		public String cacheName() {
+			return getName();
+		}
+
+		@Override
+		public String redisKey() {
+			return this.redisKey;
+		}
+
+		@Override
+		public @Nullable CacheEntry lookup() {
+			return read(this.redisKey);
+		}
+
+		@Override
+		public @Nullable Object loadAndStore() throws Exception {
+			return (this.body != null) ? this.body.call() : loadAndWrite();
+		}
+
+		private @Nullable Object loadAndWrite() throws Exception {
+			long start = System.nanoTime();
+			Object value = this.loader.call();
+			StarterRedisCache.this.services.metrics().recordLoad(getName(), System.nanoTime() - start);
+			write(this.key, this.redisKey, unwrapNull(value));
+			return value;
+		}
+
+	}
+
+}

@@ -1,0 +1,48 @@
+package io.cachestarter.resilience;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import io.cachestarter.logging.RateLimitedLog;
+import io.cachestarter.metrics.CacheStarterMetrics;
+
+/**
+ * The guard used when {@code cache-starter.resilience.enabled=false}: every failure falls back (counted and logged)
+ * but there is no circuit breaker, so each call still waits for the command timeout, and failed removals are not
+ * replayed.
+ */
+public final class FailSafeRedisGuard implements RedisGuard {
+
+	private final RateLimitedLog log = new RateLimitedLog(FailSafeRedisGuard.class, Duration.ofSeconds(10));
+
+	private final CacheStarterMetrics metrics;
+
+	public FailSafeRedisGuard(CacheStarterMetrics metrics) {
+		this.metrics = metrics;
+	}
+
+	@Override
+	public <T> T call(String cache, RedisOperation operation, Supplier<T> action, Supplier<T> fallback) {
+		try {
+			return action.get();
+		}
+		catch (RuntimeException ex) {
+			FailureReason reason = FailureReason.of(ex);
+			this.metrics.recordFallback(cache, reason.tagValue());
+			this.log.warn("redis:" + operation.tagValue(),
+					() -> "Redis " + operation.tagValue() + " failed for cache '" + cache + "', falling back", ex);
+			return fallback.get();
+		}
+	}
+
+	@Override
+	public boolean remove(String cache, RedisOperation operation, Runnable removal) {
+		return run(cache, operation, removal);
+	}
+
+	@Override
+	public boolean isAvailable() {
+		return true;
+	}
+
+}

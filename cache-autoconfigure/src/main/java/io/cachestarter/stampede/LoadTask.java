@@ -1,0 +1,36 @@
+package io.cachestarter.stampede;
+
+import io.cachestarter.serialization.CacheEntry;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One load of one cache key, as the cache hands it to a {@link LoadCoordinator}.
+ */
+public interface LoadTask {
+
+	/**
+	 * Returns the cache the key belongs to.
+	 * @return the cache name
+	 */
+	String cacheName();
+
+	/**
+	 * Returns the entry's Redis key; single flight is per Redis key.
+	 * @return the full Redis key
+	 */
+	String redisKey();
+
+	/**
+	 * Reads the entry from Redis. Never throws: an unreachable Redis or an unreadable value is {@code null}.
+	 * @return the entry (its value may be a cached {@code null}), or {@code null} when there is none
+	 */
+	@Nullable CacheEntry lookup();
+
+	/**
+	 * Runs the cached method and writes its result to the cache.
+	 * @return the method's result
+	 * @throws Exception what the method threw
+	 */
+	@Nullable Object loadAndStore() throws Exception;
+
+}

@@ -1,0 +1,65 @@
+package io.cachestarter.tags;
+
+import java.util.concurrent.Callable;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How the cache lets tags ride along with its writes. The cache calls it on every miss and every write; when the
+ * current call carries no {@code @CacheTags}, each method must return at once.
+ */
+public interface EntryTagging {
+
+	/** No tagging: the cache writes plain entries. */
+	EntryTagging NONE = new EntryTagging() {
+	};
+
+	/**
+	 * Called on a miss, before the cached method runs: marks when the load began, so that an invalidation after
+	 * that moment keeps the loaded value from being served.
+	 */
+	default void beforeLoad() {
+	}
+
+	/**
+	 * Prepares the tags of an entry about to be written, if the current call carries any.
+	 * @param cacheName the cache
+	 * @param redisKey the entry's Redis key
+	 * @param value the value being cached (the {@code #result} of tag templates)
+	 * @param redisTtlMillis how long the entry will live in Redis
+	 * @return the tagged write, or {@code null} when the entry carries no tags
+	 */
+	default @Nullable TaggedWrite prepare(String cacheName, String redisKey, @Nullable Object value,
+			long redisTtlMillis) {
+		return null;
+	}
+
+	/**
+	 * Wraps a background reload so that it carries the current call's tag context to the thread that runs it.
+	 * @param <T> the result type
+	 * @param task the reload
+	 * @return the task to run instead
+	 */
+	default <T> Callable<T> propagate(Callable<T> task) {
+		return task;
+	}
+
+	/**
+	 * The two halves of writing a tagged entry, around the cache's own {@code SET}.
+	 */
+	interface TaggedWrite {
+
+		/**
+		 * Adds the entry to its tag sets and checks that none of its tags was invalidated since the load began.
+		 * @return {@code false} if the entry must not be written
+		 */
+		boolean beforeWrite();
+
+		/**
+		 * Checks again after the write, and removes the entry if one of its tags was invalidated meanwhile.
+		 */
+		void afterWrite();
+
+	}
+
+}
