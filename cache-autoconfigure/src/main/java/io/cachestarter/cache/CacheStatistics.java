@@ -16,11 +16,11 @@ public final class CacheStatistics {
 
 	private final LongAdder evictions = new LongAdder();
 
-	void hit() {
+	void hit(String redisKey) {
 		this.hits.increment();
 	}
 
-	void miss() {
+	void miss(String redisKey) {
 		this.misses.increment();
 	}
 

@@ -86,14 +86,15 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 
 	@Override
 	protected @Nullable Object lookup(Object key) {
-		CacheEntry entry = read(this.keys.redisKey(key));
+		String redisKey = this.keys.redisKey(key);
+		CacheEntry entry = read(redisKey);
 		// Without a loader a stale entry cannot be reloaded in the background: past its TTL it is a miss.
 		if (entry == null || (entry.isExpired(System.currentTimeMillis()) && isStaleWindowOn())) {
-			this.statistics.miss();
+			this.statistics.miss(redisKey);
 			this.services.tagging().beforeLoad();
 			return null;
 		}
-		this.statistics.hit();
+		this.statistics.hit(redisKey);
 		return (entry.value() != null) ? entry.value() : NullValue.INSTANCE;
 	}
 
@@ -112,10 +113,10 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 			else if (isDueForRefresh(entry, now)) {
 				refresh(task);
 			}
-			this.statistics.hit();
+			this.statistics.hit(redisKey);
 			return (T) entry.value();
 		}
-		this.statistics.miss();
+		this.statistics.miss(redisKey);
 		this.services.tagging().beforeLoad();
 		try {
 			return (T) this.services.loads().load(task);
