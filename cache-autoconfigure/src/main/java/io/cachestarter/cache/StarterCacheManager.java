@@ -17,7 +17,8 @@ import org.springframework.util.Assert;
  * properties give it (declared caches exist from start-up; any other name gets the defaults on first use).
  * <p>
  * It is transaction-aware: inside a transaction, {@code put}, {@code evict} and {@code clear} (and so
- * {@code @CachePut} and {@code @CacheEvict}) take effect after commit, and not at all on rollback.
+ * {@code @CachePut} and {@code @CacheEvict}) take effect after commit, and not at all on rollback. A put deferred to
+ * after commit keeps the tags of the call that made it.
  */
 public class StarterCacheManager extends AbstractTransactionSupportingCacheManager {
 
@@ -53,6 +54,11 @@ public class StarterCacheManager extends AbstractTransactionSupportingCacheManag
 	@Override
 	protected @Nullable Cache getMissingCache(String name) {
 		return createCache(name);
+	}
+
+	@Override
+	protected Cache decorateCache(Cache cache) {
+		return isTransactionAware() ? new TagAwareTransactionalCache(cache, this.services.tagging()) : cache;
 	}
 
 	private StarterRedisCache createCache(String name) {

@@ -131,7 +131,7 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public void put(Object key, @Nullable Object value) {
-		write(key, this.keys.redisKey(key), unwrapNull(value));
+		write(key, this.keys.redisKey(key), unwrapNull(value), false);
 	}
 
 	@Override
@@ -141,7 +141,7 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		if (existing != null) {
 			return new SimpleValueWrapper(existing.value());
 		}
-		write(key, redisKey, unwrapNull(value));
+		write(key, redisKey, unwrapNull(value), false);
 		return null;
 	}
 
@@ -178,6 +178,16 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	}
 
 	/**
+	 * Writes a value unconditionally (write-through without a version). Unlike {@link #put}, a write that fails
+	 * removes the key (or replays its removal when Redis is back), so that an older value is not served.
+	 * @param key the cache key
+	 * @param value the value
+	 */
+	public void putOrRemove(Object key, @Nullable Object value) {
+		write(key, this.keys.redisKey(key), unwrapNull(value), true);
+	}
+
+	/**
 	 * Writes a value only if the cached entry is not of a higher version (write-through). If the write fails, the
 	 * key is removed (or its removal replayed when Redis is back), so that an older value is not served.
 	 * @param key the cache key
@@ -189,6 +199,11 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		String redisKey = this.keys.redisKey(key);
 		Encoded encoded = encode(redisKey, unwrapNull(value), version);
 		if (encoded == null) {
+			return false;
+		}
+		TaggedWrite tags = this.services.tagging()
+			.prepare(getName(), redisKey, unwrapNull(value), encoded.redisTtlMillis());
+		if (tags != null && !tags.beforeWrite()) {
 			return false;
 		}
 		byte[] keyBytes = bytes(redisKey);
@@ -204,11 +219,14 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		}
 		if (written) {
 			this.statistics.put();
+			if (tags != null) {
+				tags.afterWrite();
+			}
 		}
 		return written;
 	}
 
-	private void write(Object key, String redisKey, @Nullable Object value) {
+	private void write(Object key, String redisKey, @Nullable Object value, boolean removeOnFailure) {
 		if (value == null && !isAllowNullValues()) {
 			// Nothing to cache, but whatever was cached under the key is now wrong.
 			evict(key);
@@ -228,11 +246,15 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 			.run(getName(), RedisOperation.PUT,
 					() -> this.services.store().set(keyBytes, encoded.bytes(), encoded.redisTtlMillis()));
 		this.services.metrics().recordLatency(getName(), "put", System.nanoTime() - start);
-		if (written) {
-			this.statistics.put();
-			if (tags != null) {
-				tags.afterWrite();
+		if (!written) {
+			if (removeOnFailure) {
+				removeAfterFailedWrite(keyBytes);
 			}
+			return;
+		}
+		this.statistics.put();
+		if (tags != null) {
+			tags.afterWrite();
 		}
 	}
 
@@ -367,7 +389,7 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 			long start = System.nanoTime();
 			Object value = this.loader.call();
 			StarterRedisCache.this.services.metrics().recordLoad(getName(), System.nanoTime() - start);
-			write(this.key, this.redisKey, unwrapNull(value));
+			write(this.key, this.redisKey, unwrapNull(value), false);
 			return value;
 		}
 

@@ -1,0 +1,110 @@
+package io.cachestarter.tags;
+
+import java.lang.reflect.Method;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.cachestarter.CacheTags;
+import io.cachestarter.WriteThrough;
+import io.cachestarter.interceptor.Invocation;
+import io.cachestarter.interceptor.MethodAnnotations;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.cache.annotation.AnnotationCacheOperationSource;
+import org.springframework.cache.interceptor.CacheEvictOperation;
+import org.springframework.cache.interceptor.CacheOperation;
+import org.springframework.cache.interceptor.CacheOperationSource;
+import org.springframework.core.MethodClassKey;
+
+/**
+ * Sets the tag context of a call to a method that caches ({@code @Cacheable}, {@code @CachePut},
+ * {@code @WriteThrough}) for as long as it runs, so that the cache tags the entry it writes with the method's
+ * {@link CacheTags @CacheTags}. A caching method without {@code @CacheTags} gets an empty context, so a tagged
+ * caller's tags never reach the caches it calls.
+ * <p>
+ * It must run outside Spring's cache interceptor (a lower order): the cache reads the context on a miss, before the
+ * method runs, and when it writes.
+ */
+public final class CacheTagsInterceptor implements MethodInterceptor {
+
+	private final MethodAnnotations<CacheTags> cacheTags = new MethodAnnotations<>(CacheTags.class);
+
+	private final MethodAnnotations<WriteThrough> writeThrough = new MethodAnnotations<>(WriteThrough.class);
+
+	private final CacheOperationSource cacheOperations = new AnnotationCacheOperationSource(false);
+
+	private final Map<MethodClassKey, Optional<Plan>> plans = new ConcurrentHashMap<>();
+
+	/**
+	 * Whether a method called on a target class caches, or carries tags.
+	 * @param method the method
+	 * @param targetClass the target's class
+	 * @return {@code true} if this interceptor applies
+	 */
+	public boolean matches(Method method, @Nullable Class<?> targetClass) {
+		return plan(method, targetClass) != null;
+	}
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Object target = invocation.getThis();
+		Plan plan = plan(invocation.getMethod(), (target != null) ? AopUtils.getTargetClass(target) : null);
+		if (plan == null) {
+			return invocation.proceed();
+		}
+		TagContext context = (plan.templates().length > 0)
+				? new TagContext(plan.templates(), Invocation.of(invocation), plan.cacheNames()) : TagContext.NONE;
+		TagContext previous = TagContext.enter(context);
+		try {
+			return invocation.proceed();
+		}
+		finally {
+			TagContext.restore(previous);
+		}
+	}
+
+	private @Nullable Plan plan(Method method, @Nullable Class<?> targetClass) {
+		return this.plans.computeIfAbsent(new MethodClassKey(method, targetClass),
+				(key) -> Optional.ofNullable(createPlan(method, targetClass)))
+			.orElse(null);
+	}
+
+	private @Nullable Plan createPlan(Method method, @Nullable Class<?> targetClass) {
+		Set<String> cacheNames = new LinkedHashSet<>();
+		boolean caches = false;
+		boolean anyCache = false;
+		Collection<CacheOperation> operations = this.cacheOperations.getCacheOperations(method, targetClass);
+		if (operations != null) {
+			for (CacheOperation operation : operations) {
+				if (!(operation instanceof CacheEvictOperation)) {
+					caches = true;
+					anyCache |= operation.getCacheNames().isEmpty();
+					cacheNames.addAll(operation.getCacheNames());
+				}
+			}
+		}
+		WriteThrough write = this.writeThrough.find(method, targetClass);
+		if (write != null) {
+			caches = true;
+			cacheNames.add(write.cache());
+		}
+		CacheTags tags = this.cacheTags.find(method, targetClass);
+		if (tags == null) {
+			return caches ? new Plan(new String[0], Set.of()) : null;
+		}
+		// Caches named by a custom resolver are unknown here: tag whatever the call writes.
+		return new Plan(tags.value(), (anyCache || !caches) ? Set.of() : Set.copyOf(cacheNames));
+	}
+
+	/** What a method's calls need: its tag templates, and the caches they tag. */
+	private record Plan(String[] templates, Set<String> cacheNames) {
+	}
+
+}

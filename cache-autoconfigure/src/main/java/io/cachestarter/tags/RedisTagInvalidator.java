@@ -1,0 +1,102 @@
+package io.cachestarter.tags;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cachestarter.TagInvalidator;
+import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.resilience.RedisGuard;
+import io.cachestarter.resilience.RedisOperation;
+
+/**
+ * Invalidates tags on Redis: for each tag, first raises its epoch (so that loads already running are not cached),
+ * then takes the members out of the tag's set in batches ({@code SPOP}) and removes their entries
+ * ({@code UNLINK}, grouped by hash slot). Members whose entries already expired are removed with them, uncounted.
+ * <p>
+ * Members are taken out of the set before their entries are removed, and writers add an entry to its sets only
+ * after writing it: so an entry written concurrently either is removed or keeps its membership. Members added
+ * after the invalidation began (entries loaded after it) stay.
+ * <p>
+ * Each tag's invalidation runs through {@link RedisGuard#remove}: if Redis fails, it is replayed when Redis is back
+ * (members already taken out of the set included).
+ */
+public final class RedisTagInvalidator implements TagInvalidator {
+
+	private final TagStore store;
+
+	private final RedisGuard guard;
+
+	private final CacheStarterMetrics metrics;
+
+	/**
+	 * Creates the invalidator.
+	 * @param store the tag sets and epochs
+	 * @param guard runs every Redis call and keeps failed invalidations for replay
+	 * @param metrics counts removed entries
+	 */
+	public RedisTagInvalidator(TagStore store, RedisGuard guard, CacheStarterMetrics metrics) {
+		this.store = store;
+		this.guard = guard;
+		this.metrics = metrics;
+	}
+
+	@Override
+	public long invalidate(String... tags) {
+		Set<String> distinct = new LinkedHashSet<>();
+		for (String tag : tags) {
+			if (tag != null && !tag.isEmpty()) {
+				distinct.add(tag);
+			}
+		}
+		long removed = 0;
+		for (String tag : distinct) {
+			Invalidation invalidation = new Invalidation(tag);
+			this.guard.remove("", RedisOperation.INVALIDATE, invalidation);
+			removed += invalidation.removed.get();
+		}
+		this.metrics.recordTagInvalidations(removed);
+		return removed;
+	}
+
+	/** The invalidation of one tag; may run again (replay) and resumes with what it had taken out of the set. */
+	private final class Invalidation implements Runnable {
+
+		private final String tag;
+
+		private final AtomicLong removed = new AtomicLong();
+
+		private volatile List<byte[]> taken = List.of();
+
+		Invalidation(String tag) {
+			this.tag = tag;
+		}
+
+		@Override
+		public void run() {
+			TagStore store = RedisTagInvalidator.this.store;
+			store.bump(this.tag);
+			removeTaken();
+			// Only what the set held when the invalidation began: later members are entries loaded after it.
+			long remaining = store.size(this.tag);
+			while (remaining > 0) {
+				this.taken = store.pop(this.tag, (int) Math.min(TagStore.REMOVE_BATCH, remaining));
+				if (this.taken.isEmpty()) {
+					break;
+				}
+				remaining -= this.taken.size();
+				removeTaken();
+			}
+		}
+
+		private void removeTaken() {
+			if (!this.taken.isEmpty()) {
+				this.removed.addAndGet(RedisTagInvalidator.this.store.deleteEntries(this.taken));
+				this.taken = List.of();
+			}
+		}
+
+	}
+
+}
