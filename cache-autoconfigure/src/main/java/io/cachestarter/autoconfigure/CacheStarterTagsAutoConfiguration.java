@@ -25,6 +25,7 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Auto-configuration of tags: {@code @CacheTags} on cached methods, {@code @InvalidateTags}, and the
@@ -72,8 +73,10 @@ public final class CacheStarterTagsAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static InvocationAdvisor cacheStarterCacheTagsAdvisor(Environment environment) {
-		CacheTagsInterceptor interceptor = new CacheTagsInterceptor();
+	static InvocationAdvisor cacheStarterCacheTagsAdvisor(Environment environment,
+			ObjectProvider<EntryTagging> entryTagging) {
+		CacheTagsInterceptor interceptor = new CacheTagsInterceptor(
+				SingletonSupplier.of(() -> entryTagging.getIfAvailable(() -> EntryTagging.NONE)));
 		return new InvocationAdvisor(interceptor, interceptor::matches,
 				environment.getProperty("cache-starter.tags.order", Integer.class, DEFAULT_ORDER));
 	}
@@ -83,7 +86,7 @@ public final class CacheStarterTagsAutoConfiguration {
 	static InvocationAdvisor cacheStarterInvalidateTagsAdvisor(Environment environment, BeanFactory beanFactory,
 			ObjectProvider<TagInvalidator> tagInvalidator) {
 		InvalidateTagsInterceptor interceptor = new InvalidateTagsInterceptor(new InvocationExpressions(beanFactory),
-				tagInvalidator::getObject);
+				SingletonSupplier.of(tagInvalidator::getObject));
 		return new InvocationAdvisor(interceptor, interceptor::matches, environment
 			.getProperty("cache-starter.tags.invalidation-order", Integer.class, Ordered.LOWEST_PRECEDENCE));
 	}

@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Auto-configuration of {@code @WriteThrough}.
@@ -35,7 +36,8 @@ public final class CacheStarterWriteThroughAutoConfiguration {
 	static InvocationAdvisor cacheStarterWriteThroughAdvisor(Environment environment, BeanFactory beanFactory,
 			ObjectProvider<StarterCacheManager> cacheManager, ObjectProvider<EntryTagging> entryTagging) {
 		WriteThroughInterceptor interceptor = new WriteThroughInterceptor(new InvocationExpressions(beanFactory),
-				cacheManager::getObject, () -> entryTagging.getIfAvailable(() -> EntryTagging.NONE));
+				SingletonSupplier.of(cacheManager::getObject),
+				SingletonSupplier.of(() -> entryTagging.getIfAvailable(() -> EntryTagging.NONE)));
 		return new InvocationAdvisor(interceptor, interceptor::matches, environment
 			.getProperty("cache-starter.write-through.order", Integer.class, Ordered.LOWEST_PRECEDENCE));
 	}

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.cachestarter.CacheTags;
 import io.cachestarter.WriteThrough;
@@ -20,6 +21,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.cache.annotation.AnnotationCacheOperationSource;
 import org.springframework.cache.interceptor.CacheEvictOperation;
 import org.springframework.cache.interceptor.CacheOperation;
+import org.springframework.cache.interceptor.CachePutOperation;
 import org.springframework.cache.interceptor.CacheOperationSource;
 import org.springframework.core.MethodClassKey;
 
@@ -30,9 +32,13 @@ import org.springframework.core.MethodClassKey;
  * caller's tags never reach the caches it calls.
  * <p>
  * It must run outside Spring's cache interceptor (a lower order): the cache reads the context on a miss, before the
- * method runs, and when it writes.
+ * method runs, and when it writes. A {@code @Cacheable} load counts from its miss; a tagged method that writes
+ * without a lookup ({@code @CachePut}, {@code @WriteThrough}) counts from the moment it is called, so that an
+ * invalidation while it runs keeps its result out of the cache too.
  */
 public final class CacheTagsInterceptor implements MethodInterceptor {
+
+	private final Supplier<EntryTagging> tagging;
 
 	private final MethodAnnotations<CacheTags> cacheTags = new MethodAnnotations<>(CacheTags.class);
 
@@ -41,6 +47,14 @@ public final class CacheTagsInterceptor implements MethodInterceptor {
 	private final CacheOperationSource cacheOperations = new AnnotationCacheOperationSource(false);
 
 	private final Map<MethodClassKey, Optional<Plan>> plans = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates the interceptor.
+	 * @param tagging marks when a tagged write without a lookup begins, looked up when first needed
+	 */
+	public CacheTagsInterceptor(Supplier<EntryTagging> tagging) {
+		this.tagging = tagging;
+	}
 
 	/**
 	 * Whether a method called on a target class caches, or carries tags.
@@ -63,6 +77,9 @@ public final class CacheTagsInterceptor implements MethodInterceptor {
 				? new TagContext(plan.templates(), Invocation.of(invocation), plan.cacheNames()) : TagContext.NONE;
 		TagContext previous = TagContext.enter(context);
 		try {
+			if (plan.marksOnEntry()) {
+				this.tagging.get().beforeLoad();
+			}
 			return invocation.proceed();
 		}
 		finally {
@@ -80,12 +97,14 @@ public final class CacheTagsInterceptor implements MethodInterceptor {
 		Set<String> cacheNames = new LinkedHashSet<>();
 		boolean caches = false;
 		boolean anyCache = false;
+		boolean writesWithoutLookup = false;
 		Collection<CacheOperation> operations = this.cacheOperations.getCacheOperations(method, targetClass);
 		if (operations != null) {
 			for (CacheOperation operation : operations) {
 				if (!(operation instanceof CacheEvictOperation)) {
 					caches = true;
 					anyCache |= operation.getCacheNames().isEmpty();
+					writesWithoutLookup |= operation instanceof CachePutOperation;
 					cacheNames.addAll(operation.getCacheNames());
 				}
 			}
@@ -93,18 +112,25 @@ public final class CacheTagsInterceptor implements MethodInterceptor {
 		WriteThrough write = this.writeThrough.find(method, targetClass);
 		if (write != null) {
 			caches = true;
+			writesWithoutLookup = true;
 			cacheNames.add(write.cache());
 		}
 		CacheTags tags = this.cacheTags.find(method, targetClass);
 		if (tags == null) {
-			return caches ? new Plan(new String[0], Set.of()) : null;
+			return caches ? new Plan(new String[0], Set.of(), false) : null;
 		}
 		// Caches named by a custom resolver are unknown here: tag whatever the call writes.
-		return new Plan(tags.value(), (anyCache || !caches) ? Set.of() : Set.copyOf(cacheNames));
+		return new Plan(tags.value(), (anyCache || !caches) ? Set.of() : Set.copyOf(cacheNames),
+				writesWithoutLookup && tags.value().length > 0);
 	}
 
-	/** What a method's calls need: its tag templates, and the caches they tag. */
-	private record Plan(String[] templates, Set<String> cacheNames) {
+	/**
+	 * What a method's calls need.
+	 * @param templates the tag templates
+	 * @param cacheNames the caches they tag, empty for any
+	 * @param marksOnEntry whether the call marks its start when it begins, rather than on a miss
+	 */
+	private record Plan(String[] templates, Set<String> cacheNames, boolean marksOnEntry) {
 	}
 
 }

@@ -138,7 +138,7 @@ public final class RedisEntryTagging implements EntryTagging {
 		public boolean beforeWrite() {
 			EpochMark start = this.start;
 			if (start == null) {
-				// No load began this write (@CachePut, write-through): it counts from now.
+				// No load or call marked this write (a put without @CacheTags' interceptor): it counts from now.
 				this.start = mark(this.cacheName);
 				return this.start != EpochMark.UNKNOWN || refuse();
 			}

@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cache.annotation.CachePut;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Bean;
@@ -55,6 +56,22 @@ class TagLoadRaceIntegrationTests {
 	void slowLoadThatRacesAnInvalidationIsNeverServedAfterItForSyncCacheable() {
 		this.contextRunner.run((context) -> assertOldValueNeverServed(context, "shop:hot:v1::1",
 				context.getBean(Products.class)::findHot));
+	}
+
+	@Test
+	void slowCachePutThatRacesAnInvalidationLeavesNoValueBehind() throws Exception {
+		this.contextRunner.run((context) -> {
+			Products products = context.getBean(Products.class);
+			products.stock(Product.of(1, "kettle"));
+			Hold hold = products.holdNextLoad();
+			CompletableFuture<Product> slowPut = CompletableFuture.supplyAsync(() -> products.reload(1));
+			assertThat(hold.loaded.await(10, TimeUnit.SECONDS)).as("put started").isTrue();
+			products.rename(1, "steel kettle");
+			hold.release.countDown();
+			assertThat(slowPut.get(10, TimeUnit.SECONDS).name()).isEqualTo("kettle");
+			assertThat(redis.commands().exists("shop:products:v1::1")).isZero();
+			assertThat(products.find(1).name()).isEqualTo("steel kettle");
+		});
 	}
 
 	@Test
@@ -146,6 +163,12 @@ class TagLoadRaceIntegrationTests {
 		@Cacheable(cacheNames = "hot", sync = true)
 		@CacheTags("product:#{#id}")
 		public Product findHot(long id) {
+			return load(id);
+		}
+
+		@CachePut(cacheNames = "products", key = "#id")
+		@CacheTags("product:#{#id}")
+		public Product reload(long id) {
 			return load(id);
 		}
 
