@@ -137,7 +137,7 @@ public final class TagsBenchmark {
 		try (Monitors monitors = nodes.monitor()) {
 			invalidator.invalidate("catalog");
 			monitors.drain();
-			System.out.printf("commands: %d round trips %s, plus %d run inside scripts %s%n%n",
+			System.out.printf("commands: %d sent by the client %s, plus %d run inside scripts %s%n%n",
 					total(monitors.clientCommands()), monitors.clientCommands(), total(monitors.scriptCommands()),
 					monitors.scriptCommands());
 		}
@@ -193,7 +193,7 @@ public final class TagsBenchmark {
 		}
 		System.out.printf("== Cost per write, one thread, %d writes per variant in %d interleaved rounds, 1,000 keys%n",
 				perRound * rounds, rounds);
-		System.out.printf("%-38s %9s %9s %9s %12s%n", "variant", "mean µs", "p50 µs", "p99 µs", "round trips");
+		System.out.printf("%-38s %9s %9s %9s %12s%n", "variant", "mean µs", "p50 µs", "p99 µs", "commands");
 		nanos.forEach((name, samples) -> {
 			long[] sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
 			double mean = Arrays.stream(sorted).average().orElse(0);
