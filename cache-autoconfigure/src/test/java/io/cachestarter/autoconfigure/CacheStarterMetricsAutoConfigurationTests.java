@@ -118,6 +118,23 @@ class CacheStarterMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void recordsLoadTimeBetweenMissAndPutOfTheSameKey() {
+		this.contextRunner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			Cache products = context.getBean(StarterCacheManager.class).getCache("products");
+			// What a plain @Cacheable does: get, run the method, put.
+			assertThat(products.get("a")).isNull();
+			products.put("a", "A");
+			Timer loads = registry.get("cache.starter.loads").tags("cache", "products").timer();
+			assertThat(loads.count()).isEqualTo(1);
+			products.put("a", "A2");
+			assertThat(products.get("b")).isNull();
+			products.put("c", "C");
+			assertThat(loads.count()).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void countsFallbacksWhileRedisIsDown() {
 		this.contextRunner.run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);

@@ -67,6 +67,7 @@ class CacheStarterActuatorWebTests {
 	void publishesLatencyPercentilesAndExactCacheMetersInPrometheus() throws Exception {
 		assertThat(this.catalog.order("9")).isEqualTo("order 9");
 		assertThat(this.catalog.order("9")).isEqualTo("order 9");
+		assertThat(this.catalog.plain("5")).isEqualTo("plain 5");
 		HttpResponse<String> response = send("GET", "/actuator/prometheus");
 		assertThat(response.statusCode()).isEqualTo(200);
 		String scrape = response.body();
@@ -84,6 +85,8 @@ class CacheStarterActuatorWebTests {
 		assertThat(scrape).contains("cache_puts_total{cache=\"orders\",cache_manager=\"cacheManager\",name=\"orders\"} 1.0");
 		assertThat(scrape).containsPattern(Pattern.compile(
 				"^cache_starter_loads_seconds_count\\{cache=\"orders\"} 1(\\.0)?$", Pattern.MULTILINE));
+		assertThat(scrape).containsPattern(Pattern.compile(
+				"^cache_starter_loads_seconds_count\\{cache=\"plain\"} 1(\\.0)?$", Pattern.MULTILINE));
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(send("GET", "/actuator/prometheus").body())
 			.containsPattern("(?m)^cache_starter_redis_memory_used_bytes [0-9.eE+]+$")
 			.containsPattern("(?m)^cache_starter_redis_maxmemory_policy\\{policy=\"[a-z-]+\"} 1.0$"));
@@ -171,6 +174,11 @@ class CacheStarterActuatorWebTests {
 		@Cacheable("products")
 		public String product(String id) {
 			return "product " + id;
+		}
+
+		@Cacheable("plain")
+		public String plain(String id) {
+			return "plain " + id;
 		}
 
 		@Cacheable(cacheNames = "orders", sync = true)
