@@ -57,26 +57,35 @@ class CatalogApplicationTests {
 	}
 
 	@Test
-	void secondReadOfAProductComesFromRedisNotTheDatabase() {
-		double before = databaseReadsById();
+	void secondReadsComeFromRedisNotTheDatabase() {
+		double readsById = databaseQueries("find-by-id");
 		ResponseEntity<Product> first = get("/products/7");
 		ResponseEntity<Product> second = get("/products/7");
 		assertThat(first.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(second.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(second.getBody()).isEqualTo(first.getBody());
 		assertThat(first.getBody().id()).isEqualTo(7);
-		assertThat(databaseReadsById() - before).isEqualTo(1);
+		assertThat(databaseQueries("find-by-id") - readsById).isEqualTo(1);
 		String key = "catalog:products:v1::7";
 		assertThat(redis.commands().get(key)).contains(first.getBody().name());
 		assertThat(redis.commands().pttl(key)).isBetween(Duration.ofMinutes(9).minusSeconds(5).toMillis(),
 				Duration.ofMinutes(10).toMillis());
+
+		double readsByCategory = databaseQueries("find-by-category");
+		String listing = this.http.get().uri("/categories/books/products").retrieve().body(String.class);
+		assertThat(this.http.get().uri("/categories/books/products").retrieve().body(String.class))
+			.isEqualTo(listing);
+		assertThat(listing).contains("\"category\":\"books\"").doesNotContain("\"category\":\"games\"");
+		assertThat(databaseQueries("find-by-category") - readsByCategory).isEqualTo(1);
+		assertThat(redis.commands().pttl("catalog:productsByCategory:v1::books"))
+			.isBetween(Duration.ofMinutes(2).minusSeconds(15).toMillis(), Duration.ofMinutes(2).toMillis());
 	}
 
 	@Test
 	void changedPriceIsServedFromTheCacheRightAfterTheUpdate() {
 		ResponseEntity<Product> original = get("/products/8");
 		BigDecimal newPrice = original.getBody().price().add(new BigDecimal("10.00"));
-		double before = databaseReadsById();
+		double before = databaseQueries("find-by-id");
 		ResponseEntity<Product> changed = this.http.patch()
 			.uri("/products/8/price")
 			.contentType(MediaType.APPLICATION_JSON)
@@ -88,16 +97,16 @@ class CatalogApplicationTests {
 		ResponseEntity<Product> after = get("/products/8");
 		assertThat(after.getBody().price()).isEqualByComparingTo(newPrice);
 		assertThat(after.getBody().version()).isEqualTo(changed.getBody().version());
-		assertThat(databaseReadsById()).isEqualTo(before);
+		assertThat(databaseQueries("find-by-id")).isEqualTo(before);
 		assertThat(redis.commands().get("catalog:products:v1::8")).contains(newPrice.toPlainString());
 	}
 
 	@Test
 	void missingProductIsRememberedForTheNullTtl() {
-		double before = databaseReadsById();
+		double before = databaseQueries("find-by-id");
 		assertThat(status("/products/999999")).isEqualTo(HttpStatus.NOT_FOUND);
 		assertThat(status("/products/999999")).isEqualTo(HttpStatus.NOT_FOUND);
-		assertThat(databaseReadsById() - before).isEqualTo(1);
+		assertThat(databaseQueries("find-by-id") - before).isEqualTo(1);
 		assertThat(redis.commands().pttl("catalog:products:v1::999999")).isBetween(1L,
 				Duration.ofSeconds(30).toMillis());
 	}
@@ -110,8 +119,8 @@ class CatalogApplicationTests {
 		return this.http.get().uri(path).retrieve().toBodilessEntity().getStatusCode();
 	}
 
-	private double databaseReadsById() {
-		return this.meterRegistry.get("catalog.db.queries").tag("query", "find-by-id").counter().count();
+	private double databaseQueries(String query) {
+		return this.meterRegistry.get("catalog.db.queries").tag("query", query).counter().count();
 	}
 
 }
