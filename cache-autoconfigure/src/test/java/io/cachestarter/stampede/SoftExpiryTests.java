@@ -43,7 +43,7 @@ class SoftExpiryTests {
 			.withUserConfiguration(HotServiceConfiguration.class)
 			.withBean(SlowDatabase.class, () -> this.database)
 			.withBean(RecordingMetrics.class, RecordingMetrics::new)
-			.withPropertyValues("spring.data.redis.url=" + redis.uri(), "spring.data.redis.timeout=1s",
+			.withPropertyValues("spring.data.redis.url=" + redis.uri(), "spring.data.redis.timeout=3s",
 					"cache-starter.serialization.allowed-packages=io.cachestarter", "cache-starter.key-prefix=app:",
 					"cache-starter.stampede.wait-timeout=1500ms", "cache-starter.caches.hot.jitter=0")
 			.withPropertyValues(cacheProperties);

@@ -1,5 +1,7 @@
 package io.cachestarter.benchmarks.stampede;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -33,6 +35,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class StampedeBenchmark {
 
 	private static final int WARM_UP_ROUNDS = 10;
+
+	private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
 	private final int rounds;
 
@@ -70,9 +74,9 @@ public final class StampedeBenchmark {
 	private void run() throws Exception {
 		System.out.printf(Locale.ROOT, "%n## Expiry of one hot key: 2 instances x %d threads, load %d ms, %d expiries%n%n",
 				this.threadsPerInstance, TimeUnit.NANOSECONDS.toMillis(BenchmarkService.loadNanos), this.rounds);
-		System.out.println("| contender | loads per expiry (mean / max) | waiters p50 | waiters p99 | waiters max "
-				+ "| other-instance waiters p50 / p99 | loaders p50 | Redis commands per expiry |");
-		System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+		System.out.println("| contender | loads per expiry (mean / max) | all callers p50 / p99 | waiters p50 | waiters p99 "
+				+ "| waiters max | other-instance waiters p50 / p99 | loaders p50 | Redis commands per expiry |");
+		System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 		for (Contender contender : Contender.values()) {
 			if (this.contenders.contains(contender.name())) {
 				System.out.println(expiries(contender));
@@ -83,7 +87,7 @@ public final class StampedeBenchmark {
 		}
 		System.out.printf(Locale.ROOT, "%n## Cache hit, single thread (%d x %d calls after warm-up)%n%n",
 				this.hitIterations, this.hitCalls);
-		System.out.println("| variant | median us/op | best us/op |");
+		System.out.println("| variant | wall us/op (median / best) | caller-thread CPU us/op (median / best) |");
 		System.out.println("| --- | --- | --- |");
 		hits();
 	}
@@ -103,6 +107,7 @@ public final class StampedeBenchmark {
 			List<Long> waiters = new ArrayList<>();
 			List<Long> otherInstanceWaiters = new ArrayList<>();
 			List<Long> loaders = new ArrayList<>();
+			List<Long> everyone = new ArrayList<>();
 			for (int round = 0; round < WARM_UP_ROUNDS + this.rounds; round++) {
 				String key = contender.name() + "-" + round;
 				BenchmarkService.loads.set(0);
@@ -122,6 +127,7 @@ public final class StampedeBenchmark {
 				Set<Integer> loadingInstances = new HashSet<>();
 				calls.stream().filter(Call::loaded).forEach((call) -> loadingInstances.add(call.instance()));
 				for (Call call : calls) {
+					everyone.add(call.nanos());
 					if (call.loaded()) {
 						loaders.add(call.nanos());
 					}
@@ -136,8 +142,9 @@ public final class StampedeBenchmark {
 			double meanLoads = loadsPerExpiry.stream().mapToInt(Integer::intValue).average().orElse(0);
 			int maxLoads = loadsPerExpiry.stream().mapToInt(Integer::intValue).max().orElse(0);
 			double meanCommands = commandsPerExpiry.stream().mapToLong(Long::longValue).average().orElse(0);
-			return String.format(Locale.ROOT, "| %s | %.2f / %d | %s | %s | %s | %s / %s | %s | %.0f |",
-					contender.label, meanLoads, maxLoads, ms(waiters, 0.50), ms(waiters, 0.99), ms(waiters, 1.0),
+			return String.format(Locale.ROOT, "| %s | %.2f / %d | %s / %s | %s | %s | %s | %s / %s | %s | %.0f |",
+					contender.label, meanLoads, maxLoads, ms(everyone, 0.50), ms(everyone, 0.99), ms(waiters, 0.50),
+					ms(waiters, 0.99), ms(waiters, 1.0),
 					ms(otherInstanceWaiters, 0.50), ms(otherInstanceWaiters, 0.99), ms(loaders, 0.50), meanCommands);
 		}
 		finally {
@@ -194,7 +201,7 @@ public final class StampedeBenchmark {
 					timeHits(service, this.hitCalls);
 				}
 			}
-			List<List<Double>> results = new ArrayList<>();
+			List<List<double[]>> results = new ArrayList<>();
 			services.forEach((service) -> results.add(new ArrayList<>()));
 			for (int iteration = 0; iteration < this.hitIterations; iteration++) {
 				// Rotate the order so that no variant always runs right after another.
@@ -208,14 +215,16 @@ public final class StampedeBenchmark {
 			}
 			// What one GET round trip costs on this machine, without Spring or the cache around it.
 			this.redis.commands().set("raw", "value-of-raw");
-			List<Double> raw = new ArrayList<>();
+			List<double[]> raw = new ArrayList<>();
 			for (int iteration = 0; iteration < 3 + this.hitIterations; iteration++) {
+				long cpu = CPU.getCurrentThreadCpuTime();
 				long begin = System.nanoTime();
 				for (int i = 0; i < this.hitCalls; i++) {
 					this.redis.commands().get("raw");
 				}
 				if (iteration >= 3) {
-					raw.add((System.nanoTime() - begin) / 1_000.0 / this.hitCalls);
+					raw.add(new double[] { (System.nanoTime() - begin) / 1_000.0 / this.hitCalls,
+							(CPU.getCurrentThreadCpuTime() - cpu) / 1_000.0 / this.hitCalls });
 				}
 			}
 			printHitRow("raw Lettuce `GET` round trip (reference)", raw);
@@ -225,23 +234,27 @@ public final class StampedeBenchmark {
 		}
 	}
 
-	private static void printHitRow(String label, List<Double> microsPerCall) {
-		Collections.sort(microsPerCall);
-		System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f |%n", label, microsPerCall.get(microsPerCall.size() / 2),
-				microsPerCall.get(0));
+	private static void printHitRow(String label, List<double[]> iterations) {
+		List<Double> wall = iterations.stream().map((micros) -> micros[0]).sorted().toList();
+		List<Double> cpu = iterations.stream().map((micros) -> micros[1]).sorted().toList();
+		System.out.printf(Locale.ROOT, "| %s | %.1f / %.1f | %.1f / %.1f |%n", label, wall.get(wall.size() / 2),
+				wall.get(0), cpu.get(cpu.size() / 2), cpu.get(0));
 	}
 
-	private static double timeHits(BenchmarkService service, int calls) throws InterruptedException {
+	/** Times hits; returns wall-clock and caller-thread CPU microseconds per call. */
+	private static double[] timeHits(BenchmarkService service, int calls) throws InterruptedException {
 		int before = BenchmarkService.loads.get();
+		long cpu = CPU.getCurrentThreadCpuTime();
 		long begin = System.nanoTime();
 		for (int i = 0; i < calls; i++) {
 			service.findSynchronized("hot");
 		}
-		double micros = (System.nanoTime() - begin) / 1_000.0 / calls;
+		double wallMicros = (System.nanoTime() - begin) / 1_000.0 / calls;
+		double cpuMicros = (CPU.getCurrentThreadCpuTime() - cpu) / 1_000.0 / calls;
 		if (BenchmarkService.loads.get() != before) {
 			throw new IllegalStateException("A hit benchmark call was a miss");
 		}
-		return micros;
+		return new double[] { wallMicros, cpuMicros };
 	}
 
 	private ConfigurableApplicationContext start(String[] properties) {
