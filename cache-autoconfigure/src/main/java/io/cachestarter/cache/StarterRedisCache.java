@@ -41,6 +41,9 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 
 	private final double refreshAhead;
 
+	/** A miss of a get without loader on this thread: the method runs outside the cache and its put ends the load. */
+	private final ThreadLocal<@Nullable PendingLoad> pendingLoad = new ThreadLocal<>();
+
 	public StarterRedisCache(CacheSettings settings, CacheServices services) {
 		super(settings.cacheNullValues());
 		this.settings = settings;
@@ -92,6 +95,7 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		if (entry == null || (entry.isExpired(System.currentTimeMillis()) && isStaleWindowOn())) {
 			this.statistics.miss(redisKey);
 			this.services.tagging().beforeLoad();
+			this.pendingLoad.set(new PendingLoad(redisKey, System.nanoTime()));
 			return null;
 		}
 		this.statistics.hit(redisKey);
@@ -131,7 +135,23 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public void put(Object key, @Nullable Object value) {
-		write(key, this.keys.redisKey(key), unwrapNull(value));
+		String redisKey = this.keys.redisKey(key);
+		recordPendingLoad(redisKey);
+		write(key, redisKey, unwrapNull(value));
+	}
+
+	/**
+	 * A plain {@code @Cacheable} runs the method between its miss and its put on the same thread: that time is the
+	 * load ({@code cache.starter.loads}), as the loader's is for {@code sync = true}.
+	 */
+	private void recordPendingLoad(String redisKey) {
+		PendingLoad pending = this.pendingLoad.get();
+		if (pending != null) {
+			this.pendingLoad.remove();
+			if (pending.redisKey().equals(redisKey)) {
+				this.services.metrics().recordLoad(getName(), System.nanoTime() - pending.startNanos());
+			}
+		}
 	}
 
 	@Override
@@ -316,6 +336,9 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	}
 
 	private record Encoded(byte[] bytes, long redisTtlMillis) {
+	}
+
+	private record PendingLoad(String redisKey, long startNanos) {
 	}
 
 	/** One load of one key through this cache. */

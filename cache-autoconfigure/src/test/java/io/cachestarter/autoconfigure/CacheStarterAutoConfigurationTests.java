@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
@@ -56,6 +57,30 @@ class CacheStarterAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(StarterCacheManager.class);
 			assertThat(context.getBean(CacheManager.class)).isInstanceOf(RedisCacheManager.class);
 		});
+	}
+
+	@Test
+	void leavesSpringBootInChargeWhenAnotherCacheTypeIsChosen() {
+		this.contextRunner.withPropertyValues("spring.cache.type=simple").run((context) -> {
+			assertThat(context).doesNotHaveBean(StarterCacheManager.class);
+			assertThat(context.getBean(CacheManager.class)).isInstanceOf(ConcurrentMapCacheManager.class);
+		});
+		this.contextRunner.withPropertyValues("spring.cache.type=redis")
+			.run((context) -> assertThat(context).hasSingleBean(StarterCacheManager.class));
+	}
+
+	@Test
+	void cacheNamesOfSpringBootAreDeclaredToo() {
+		this.contextRunner.withPropertyValues("spring.cache.cache-names=a,b", "cache-starter.caches.c.ttl=1m")
+			.run((context) -> assertThat(context.getBean(StarterCacheManager.class).getCacheNames())
+				.containsExactlyInAnyOrder("a", "b", "c"));
+	}
+
+	@Test
+	void springBootCacheManagerCustomizersApply() {
+		this.contextRunner.withUserConfiguration(SpringBootCustomizerConfiguration.class)
+			.run((context) -> assertThat(context.getBean(StarterCacheManager.class).getCacheNames())
+				.contains("fromBootCustomizer"));
 	}
 
 	@Test
@@ -139,6 +164,16 @@ class CacheStarterAutoConfigurationTests {
 		@Bean
 		CacheManager userCacheManager() {
 			return new ConcurrentMapCacheManager();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SpringBootCustomizerConfiguration {
+
+		@Bean
+		CacheManagerCustomizer<StarterCacheManager> bootCustomizer() {
+			return (cacheManager) -> cacheManager.getCache("fromBootCustomizer");
 		}
 
 	}
