@@ -158,7 +158,8 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
 		String redisKey = this.keys.redisKey(key);
 		CacheEntry existing = read(redisKey);
-		if (existing != null) {
+		// An entry past its TTL (kept only for its stale window) is absent, as it is for lookup().
+		if (existing != null && !(existing.isExpired(System.currentTimeMillis()) && isStaleWindowOn())) {
 			return new SimpleValueWrapper(existing.value());
 		}
 		write(key, redisKey, unwrapNull(value));
@@ -321,8 +322,8 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	}
 
 	private void refresh(Task task) {
-		this.services.metrics().recordRefresh(getName());
-		// The reload runs on another thread: it takes the caller's tag context with it.
+		// The reload runs on another thread: it takes the caller's tag context with it. The coordinator counts the
+		// reloads it actually runs (cache.starter.refreshes), not every hit that asks for one.
 		this.services.loads().refresh(task.propagated(this.services.tagging().propagate(task::loadAndStore)));
 	}
 
@@ -384,6 +385,17 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		@Override
 		public @Nullable Object loadAndStore() throws Exception {
 			return (this.body != null) ? this.body.call() : loadAndWrite();
+		}
+
+		@Override
+		public boolean isSatisfiedBy(CacheEntry current) {
+			long now = System.currentTimeMillis();
+			if (this.body != null) {
+				// A background reload (only those are propagated): satisfied once another caller has reloaded it.
+				return !current.isExpired(now) && !isDueForRefresh(current, now);
+			}
+			// What get(key, loader) would serve as a hit.
+			return !(current.isExpired(now) && isStaleWindowOn());
 		}
 
 		private @Nullable Object loadAndWrite() throws Exception {
