@@ -9,7 +9,6 @@ import io.cachestarter.autoconfigure.CacheStarterProperties.CacheSpec;
 import io.cachestarter.cache.CacheSettings;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -121,8 +120,17 @@ final class CacheSettingsResolver implements Function<String, CacheSettings> {
 		}
 	}
 
-	private static String format(Duration duration) {
-		return DurationStyle.SIMPLE.print(duration);
+	/** Formats a duration the way users write it: "10m", "1500ms". */
+	static String format(Duration duration) {
+		long millis = duration.toMillis();
+		long[] sizes = { 86_400_000L, 3_600_000L, 60_000L, 1_000L };
+		String[] units = { "d", "h", "m", "s" };
+		for (int i = 0; i < sizes.length; i++) {
+			if (millis != 0 && millis % sizes[i] == 0) {
+				return (millis / sizes[i]) + units[i];
+			}
+		}
+		return millis + "ms";
 	}
 
 	private static boolean isPositive(Duration duration) {

@@ -1,7 +1,9 @@
 package io.cachestarter.autoconfigure;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.cachestarter.cache.CacheServices;
 import io.cachestarter.cache.CacheStore;
@@ -24,6 +26,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
+import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
@@ -33,8 +39,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Auto-configuration of cache-starter's {@link StarterCacheManager}. Runs before Spring Boot's cache
- * auto-configuration, which then backs off; backs off itself when the user defines a {@link CacheManager} or sets
- * {@code cache-starter.enabled=false}.
+ * auto-configuration, which then backs off; backs off itself when the user defines a {@link CacheManager}, sets
+ * {@code cache-starter.enabled=false}, or picks another {@code spring.cache.type}. Caches named in
+ * {@code spring.cache.cache-names} exist from start-up like those declared under {@code cache-starter.caches}.
  * <p>
  * The capabilities that hook into the cache (resilience, stampede protection, tags, metrics) are auto-configured
  * separately and before this class; where one is absent, the plain default defined here is used.
@@ -53,14 +60,19 @@ public final class CacheStarterAutoConfiguration {
 	StarterCacheManager cacheManager(CacheStarterProperties properties, Environment environment,
 			RedisConnectionFactory connectionFactory, CacheEntryCodec cacheEntryCodec, RedisGuard redisGuard,
 			LoadCoordinator loadCoordinator, ObjectProvider<EntryTagging> entryTagging,
-			ObjectProvider<CacheStarterMetrics> metrics, ObjectProvider<StarterCacheManagerCustomizer> customizers) {
+			ObjectProvider<CacheStarterMetrics> metrics, ObjectProvider<StarterCacheManagerCustomizer> customizers,
+			ObjectProvider<CacheManagerCustomizer<?>> springBootCustomizers) {
 		CacheSettingsResolver settings = new CacheSettingsResolver(properties);
 		CacheServices services = new CacheServices(keyPrefix(properties, environment), new CacheStore(connectionFactory),
 				cacheEntryCodec, redisGuard, loadCoordinator, entryTagging.getIfAvailable(() -> EntryTagging.NONE),
 				metrics.getIfAvailable(CacheStarterMetrics::noop), properties.getMaxValueSize().toBytes(),
 				DefaultConversionService.getSharedInstance());
-		StarterCacheManager cacheManager = new StarterCacheManager(properties.getCaches().keySet(), settings, services);
+		Set<String> declared = new LinkedHashSet<>(properties.getCaches().keySet());
+		declared.addAll(Binder.get(environment).bind("spring.cache.cache-names", Bindable.setOf(String.class)).orElse(Set.of()));
+		StarterCacheManager cacheManager = new StarterCacheManager(declared, settings, services);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(cacheManager));
+		// Spring Boot's own CacheManagerCustomizer<T> beans apply too, as they would to its cache managers.
+		new CacheManagerCustomizers(springBootCustomizers.orderedStream().toList()).customize(cacheManager);
 		return cacheManager;
 	}
 

@@ -47,7 +47,9 @@ public class StarterCacheManager extends AbstractTransactionSupportingCacheManag
 
 	@Override
 	protected Collection<? extends Cache> loadCaches() {
-		return this.declaredCacheNames.stream().map(this::createCache).toList();
+		this.declaredCacheNames.forEach(this::createCache);
+		// Also those created before initialization, for example by a customizer.
+		return List.copyOf(this.starterCaches.values());
 	}
 
 	@Override

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DefaultTyping;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
@@ -55,7 +54,7 @@ public final class CacheEntryCodec {
 		this.allowedTypes = allowedTypes;
 		this.classLoader = (classLoader != null) ? classLoader : ClassUtils.getDefaultClassLoader();
 		this.mapper = JsonMapper.builder()
-			.activateDefaultTypingAsProperty(allowedTypes, DefaultTyping.NON_FINAL_AND_RECORDS, "@class")
+			.setDefaultTyping(new ValueTypeResolverBuilder(allowedTypes))
 			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.build();
 		this.writer = this.mapper.writerFor(Object.class);
@@ -104,8 +103,8 @@ public final class CacheEntryCodec {
 		try {
 			value = this.reader.readValue(bytes, header.bodyOffset(), bytes.length - header.bodyOffset());
 			Class<?> type = ClassUtils.forName(header.typeName(), this.classLoader);
-			if (value != null && !type.isInstance(value)) {
-				value = this.mapper.convertValue(value, type); // e.g. a Long that JSON read back as an Integer
+			if (value instanceof Number && Number.class.isAssignableFrom(type) && !type.isInstance(value)) {
+				value = this.mapper.convertValue(value, type); // e.g. a Short that JSON read back as an Integer
 			}
 		}
 		catch (JacksonException | ClassNotFoundException | LinkageError | IllegalArgumentException ex) {
