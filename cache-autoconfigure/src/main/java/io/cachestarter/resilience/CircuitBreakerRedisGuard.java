@@ -26,6 +26,10 @@ import org.jspecify.annotations.Nullable;
  * When the log is full, the cache of a removal that does not fit is cleared instead (SCAN and UNLINK through the
  * {@link CacheClearer}), counted as the error {@code replay_overflow}.
  * <p>
+ * A cached call waits for Redis at most once: when a read failed, the write of the same cache that follows on the
+ * same thread (the value the method then loaded) is skipped, and a call that finds another thread replaying the log
+ * waits for it at most the replay wait and does not replay again.
+ * <p>
  * Every fallback is counted ({@code cache.starter.fallbacks}) and logged at most once per reason every ten seconds.
  */
 public final class CircuitBreakerRedisGuard implements RedisGuard {
@@ -36,6 +40,9 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 	private static final Log logger = LogFactory.getLog(CircuitBreakerRedisGuard.class);
 
 	private static final Failure CIRCUIT_OPEN = new Failure(FailureReason.CIRCUIT_OPEN, null);
+
+	/** How long after a failed read a write of the same cache on the same thread counts as part of the same call. */
+	private static final long FAILED_READ_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
 
 	private final CircuitBreaker circuitBreaker;
 
@@ -48,6 +55,8 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 	private final long replayWaitNanos;
 
 	private final ReentrantLock replayLock = new ReentrantLock();
+
+	private final ThreadLocal<@Nullable FailedRead> failedRead = new ThreadLocal<>();
 
 	/**
 	 * Creates a guard.
@@ -73,7 +82,10 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 
 	@Override
 	public <T> T call(String cache, RedisOperation operation, Supplier<T> action, Supplier<T> fallback) {
-		Failure failure = replayPendingRemovals();
+		Failure failure = failedReadOfThisCall(cache, operation);
+		if (failure == null) {
+			failure = replayPendingRemovals();
+		}
 		if (failure == null) {
 			Object[] result = new Object[1];
 			failure = attempt(() -> result[0] = action.get());
@@ -83,8 +95,28 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 				return value;
 			}
 		}
+		if (operation == RedisOperation.GET && failure != CIRCUIT_OPEN) {
+			this.failedRead.set(new FailedRead(cache, failure.reason(), System.nanoTime()));
+		}
 		fellBack(cache, operation, failure);
 		return fallback.get();
+	}
+
+	/**
+	 * A cached call that could not read Redis writes the value its method loaded right after: that write would wait
+	 * for the command timeout a second time. It is skipped, so that a call waits for Redis at most once.
+	 */
+	private @Nullable Failure failedReadOfThisCall(String cache, RedisOperation operation) {
+		if (operation != RedisOperation.PUT) {
+			return null;
+		}
+		FailedRead read = this.failedRead.get();
+		if (read == null) {
+			return null;
+		}
+		this.failedRead.remove();
+		boolean sameCall = read.cache().equals(cache) && System.nanoTime() - read.nanoTime() < FAILED_READ_WINDOW_NANOS;
+		return sameCall ? new Failure(read.reason(), null) : null;
 	}
 
 	@Override
@@ -137,14 +169,20 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 		if (this.replayLog.isEmpty() || this.replayLock.isHeldByCurrentThread()) {
 			return null;
 		}
-		try {
-			if (!this.replayLock.tryLock(this.replayWaitNanos, TimeUnit.NANOSECONDS)) {
-				return new Failure(FailureReason.TIMEOUT, null);
+		if (!this.replayLock.tryLock()) {
+			// Another thread replays: wait for it (at most the command timeout), but do not replay again after it,
+			// so that a call waits for Redis at most once.
+			try {
+				if (!this.replayLock.tryLock(this.replayWaitNanos, TimeUnit.NANOSECONDS)) {
+					return new Failure(FailureReason.TIMEOUT, null);
+				}
 			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return new Failure(FailureReason.TIMEOUT, ex);
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return new Failure(FailureReason.TIMEOUT, ex);
+			}
+			this.replayLock.unlock();
+			return this.replayLog.isEmpty() ? null : new Failure(FailureReason.TIMEOUT, null);
 		}
 		try {
 			return replay();
@@ -202,6 +240,9 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 		}
 		this.circuitBreaker.onSuccess(this.circuitBreaker.getCurrentTimestamp() - start,
 				this.circuitBreaker.getTimestampUnit());
+		if (this.failedRead.get() != null) {
+			this.failedRead.remove();
+		}
 		return null;
 	}
 
@@ -226,6 +267,9 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 	}
 
 	private record Failure(FailureReason reason, @Nullable Throwable cause) {
+	}
+
+	private record FailedRead(String cache, FailureReason reason, long nanoTime) {
 	}
 
 }

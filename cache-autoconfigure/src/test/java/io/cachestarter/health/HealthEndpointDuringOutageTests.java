@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.cachestarter.resilience.Catalog;
-import io.cachestarter.resilience.CatalogConfiguration;
+import io.cachestarter.resilience.CatalogTestConfiguration;
 import io.cachestarter.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,7 +77,7 @@ class HealthEndpointDuringOutageTests {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Import(CatalogConfiguration.class)
+	@Import(CatalogTestConfiguration.class)
 	static class WebApplication {
 
 	}
