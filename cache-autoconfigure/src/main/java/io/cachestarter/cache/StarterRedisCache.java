@@ -191,7 +191,7 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	@Override
 	public boolean invalidate() {
 		// Every version of this cache: old versions are unreachable anyway, and clearing frees them.
-		String pattern = CacheKeys.globEscape(this.services.keyPrefix() + getName()) + ":v[0-9]*::*";
+		String pattern = CacheKeys.allVersionsPattern(this.services.keyPrefix(), getName());
 		long[] removed = new long[1];
 		this.services.guard()
 			.remove(getName(), RedisOperation.CLEAR, () -> removed[0] = this.services.store().deleteMatching(pattern));
