@@ -73,6 +73,16 @@ public final class CacheKeys {
 	}
 
 	/**
+	 * Returns the SCAN pattern that matches every entry of a cache, at any version: what clearing the cache removes.
+	 * @param keyPrefix the key prefix of the cache manager
+	 * @param cacheName the cache name
+	 * @return the glob pattern
+	 */
+	public static String allVersionsPattern(String keyPrefix, String cacheName) {
+		return globEscape(keyPrefix + cacheName) + ":v[0-9]*::*";
+	}
+
+	/**
 	 * Escapes glob metacharacters so that text can be used literally in a SCAN pattern.
 	 * @param text literal text
 	 * @return the pattern-safe text

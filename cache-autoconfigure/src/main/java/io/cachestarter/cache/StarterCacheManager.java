@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -29,6 +31,8 @@ public class StarterCacheManager extends AbstractTransactionSupportingCacheManag
 	private final CacheServices services;
 
 	private final Map<String, StarterRedisCache> starterCaches = new ConcurrentHashMap<>();
+
+	private final List<Consumer<StarterRedisCache>> creationListeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Creates a cache manager.
@@ -64,8 +68,28 @@ public class StarterCacheManager extends AbstractTransactionSupportingCacheManag
 	}
 
 	private StarterRedisCache createCache(String name) {
-		return this.starterCaches.computeIfAbsent(name,
-				(cacheName) -> new StarterRedisCache(this.settings.apply(cacheName), this.services));
+		StarterRedisCache existing = this.starterCaches.get(name);
+		if (existing != null) {
+			return existing;
+		}
+		StarterRedisCache[] created = new StarterRedisCache[1];
+		StarterRedisCache cache = this.starterCaches.computeIfAbsent(name,
+				(cacheName) -> created[0] = new StarterRedisCache(this.settings.apply(cacheName), this.services));
+		if (created[0] != null) {
+			this.creationListeners.forEach((listener) -> listener.accept(cache));
+		}
+		return cache;
+	}
+
+	/**
+	 * Registers a callback for every cache created from now on (declared caches at start-up, others on first use),
+	 * for example to bind its meters. Caches that already exist are not passed: see {@link #getStarterCaches()}.
+	 * The callback runs on the thread that creates the cache and must be quick and must not throw.
+	 * @param listener the callback
+	 */
+	public void addCacheCreationListener(Consumer<StarterRedisCache> listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.creationListeners.add(listener);
 	}
 
 	/**

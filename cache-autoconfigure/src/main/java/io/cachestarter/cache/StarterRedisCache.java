@@ -41,6 +41,9 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 
 	private final double refreshAhead;
 
+	/** A miss of a get without loader on this thread: the method runs outside the cache and its put ends the load. */
+	private final ThreadLocal<@Nullable PendingLoad> pendingLoad = new ThreadLocal<>();
+
 	public StarterRedisCache(CacheSettings settings, CacheServices services) {
 		super(settings.cacheNullValues());
 		this.settings = settings;
@@ -92,6 +95,7 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		if (entry == null || (entry.isExpired(System.currentTimeMillis()) && isStaleWindowOn())) {
 			this.statistics.miss(redisKey);
 			this.services.tagging().beforeLoad();
+			this.pendingLoad.set(new PendingLoad(redisKey, System.nanoTime()));
 			return null;
 		}
 		this.statistics.hit(redisKey);
@@ -131,14 +135,31 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public void put(Object key, @Nullable Object value) {
-		write(key, this.keys.redisKey(key), unwrapNull(value), false);
+		String redisKey = this.keys.redisKey(key);
+		recordPendingLoad(redisKey);
+		write(key, redisKey, unwrapNull(value), false);
+	}
+
+	/**
+	 * A plain {@code @Cacheable} runs the method between its miss and its put on the same thread: that time is the
+	 * load ({@code cache.starter.loads}), as the loader's is for {@code sync = true}.
+	 */
+	private void recordPendingLoad(String redisKey) {
+		PendingLoad pending = this.pendingLoad.get();
+		if (pending != null) {
+			this.pendingLoad.remove();
+			if (pending.redisKey().equals(redisKey)) {
+				this.services.metrics().recordLoad(getName(), System.nanoTime() - pending.startNanos());
+			}
+		}
 	}
 
 	@Override
 	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
 		String redisKey = this.keys.redisKey(key);
 		CacheEntry existing = read(redisKey);
-		if (existing != null) {
+		// An entry past its TTL (kept only for its stale window) is absent, as it is for lookup().
+		if (existing != null && !(existing.isExpired(System.currentTimeMillis()) && isStaleWindowOn())) {
 			return new SimpleValueWrapper(existing.value());
 		}
 		write(key, redisKey, unwrapNull(value), false);
@@ -170,7 +191,7 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	@Override
 	public boolean invalidate() {
 		// Every version of this cache: old versions are unreachable anyway, and clearing frees them.
-		String pattern = CacheKeys.globEscape(this.services.keyPrefix() + getName()) + ":v[0-9]*::*";
+		String pattern = CacheKeys.allVersionsPattern(this.services.keyPrefix(), getName());
 		long[] removed = new long[1];
 		this.services.guard()
 			.remove(getName(), RedisOperation.CLEAR, () -> removed[0] = this.services.store().deleteMatching(pattern));
@@ -323,8 +344,8 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	}
 
 	private void refresh(Task task) {
-		this.services.metrics().recordRefresh(getName());
-		// The reload runs on another thread: it takes the caller's tag context with it.
+		// The reload runs on another thread: it takes the caller's tag context with it. The coordinator counts the
+		// reloads it actually runs (cache.starter.refreshes), not every hit that asks for one.
 		this.services.loads().refresh(task.propagated(this.services.tagging().propagate(task::loadAndStore)));
 	}
 
@@ -337,6 +358,9 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	}
 
 	private record Encoded(byte[] bytes, long redisTtlMillis) {
+	}
+
+	private record PendingLoad(String redisKey, long startNanos) {
 	}
 
 	/** One load of one key through this cache. */
@@ -383,6 +407,17 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		@Override
 		public @Nullable Object loadAndStore() throws Exception {
 			return (this.body != null) ? this.body.call() : loadAndWrite();
+		}
+
+		@Override
+		public boolean isSatisfiedBy(CacheEntry current) {
+			long now = System.currentTimeMillis();
+			if (this.body != null) {
+				// A background reload (only those are propagated): satisfied once another caller has reloaded it.
+				return !current.isExpired(now) && !isDueForRefresh(current, now);
+			}
+			// What get(key, loader) would serve as a hit.
+			return !(current.isExpired(now) && isStaleWindowOn());
 		}
 
 		private @Nullable Object loadAndWrite() throws Exception {

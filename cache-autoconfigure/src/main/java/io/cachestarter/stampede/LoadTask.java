@@ -33,4 +33,16 @@ public interface LoadTask {
 	 */
 	@Nullable Object loadAndStore() throws Exception;
 
+	/**
+	 * Returns whether an entry now in Redis makes this load unnecessary, because another caller (or instance) has
+	 * written it meanwhile. A coordinator asks once it holds the key's lock and while it waits for another caller's
+	 * load. For a missing key, any entry a reader would be served satisfies the load; for a background reload, only an
+	 * entry that is no longer due for a reload does.
+	 * @param current the entry read from Redis
+	 * @return {@code true} to use {@code current} instead of loading
+	 */
+	default boolean isSatisfiedBy(CacheEntry current) {
+		return true;
+	}
+
 }

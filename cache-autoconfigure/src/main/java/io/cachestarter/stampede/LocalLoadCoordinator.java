@@ -7,71 +7,108 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.cachestarter.logging.RateLimitedLog;
 import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.serialization.CacheEntry;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
 
 /**
  * Single flight within this JVM only: concurrent misses of one key share one load, and a key has at most one
  * background reload at a time. Used when {@code cache-starter.stampede.enabled=false}, and as the first stage of
  * the distributed coordinator (one lock attempt per key and instance).
+ * <p>
+ * The first caller of a key leads: it runs {@link #loadOnce(LoadTask)}, and every concurrent caller of the same key
+ * waits for its result. If the leader fails, a waiter takes over. With a follow timeout, a waiter also takes over
+ * when the leader's load has run for that long (a hung load); while the leader is still waiting for another
+ * instance's load (before it runs the method itself), its followers keep waiting with it, since the leader's own wait
+ * is bounded.
  */
 public class LocalLoadCoordinator implements LoadCoordinator {
 
 	private static final RateLimitedLog log = new RateLimitedLog(LocalLoadCoordinator.class, Duration.ofSeconds(30));
 
-	private final ConcurrentHashMap<String, CompletableFuture<@Nullable Object>> loading = new ConcurrentHashMap<>();
+	private static final long NOT_LOADING = Long.MIN_VALUE;
+
+	private static final long MIN_FOLLOW_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	private final ConcurrentHashMap<String, Flight> loading = new ConcurrentHashMap<>();
 
 	private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
 	private final Executor reloadExecutor;
 
+	private final @Nullable Duration followTimeout;
+
 	protected final CacheStarterMetrics metrics;
+
+	/**
+	 * Creates a coordinator whose waiters wait as long as the leader's load runs, like Spring's own
+	 * {@code sync = true}.
+	 * @param reloadExecutor runs background reloads; should be bounded and reject when full
+	 * @param metrics records waits and reloads
+	 */
+	public LocalLoadCoordinator(Executor reloadExecutor, CacheStarterMetrics metrics) {
+		this(reloadExecutor, metrics, null);
+	}
 
 	/**
 	 * Creates a coordinator.
 	 * @param reloadExecutor runs background reloads; should be bounded and reject when full
-	 * @param metrics records waits
+	 * @param metrics records waits and reloads
+	 * @param followTimeout how long a waiter waits for a running load before it takes over, or {@code null} to wait
+	 * as long as the load runs
 	 */
-	public LocalLoadCoordinator(Executor reloadExecutor, CacheStarterMetrics metrics) {
+	protected LocalLoadCoordinator(Executor reloadExecutor, CacheStarterMetrics metrics,
+			@Nullable Duration followTimeout) {
+		Assert.notNull(reloadExecutor, "'reloadExecutor' must not be null");
+		Assert.notNull(metrics, "'metrics' must not be null");
+		Assert.isTrue(followTimeout == null || (!followTimeout.isNegative() && !followTimeout.isZero()),
+				"'followTimeout' must be positive");
 		this.reloadExecutor = reloadExecutor;
 		this.metrics = metrics;
+		this.followTimeout = followTimeout;
 	}
 
 	@Override
 	public @Nullable Object load(LoadTask task) throws Exception {
-		CompletableFuture<@Nullable Object> mine = new CompletableFuture<>();
-		CompletableFuture<@Nullable Object> running = this.loading.putIfAbsent(task.redisKey(), mine);
-		if (running != null) {
-			this.metrics.recordStampedeWait(task.cacheName());
+		long waitingSince = System.nanoTime();
+		boolean waited = false;
+		while (true) {
+			Flight mine = new Flight();
+			Flight running = this.loading.putIfAbsent(task.redisKey(), mine);
+			if (running == null) {
+				return lead(task, mine, false);
+			}
+			if (!waited) {
+				this.metrics.recordStampedeWait(task.cacheName());
+				waited = true;
+			}
 			try {
-				return join(running);
+				return follow(running, waitingSince);
 			}
-			catch (InterruptedException ex) {
-				throw ex;
+			catch (ExecutionException ex) {
+				// The leader failed (or its thread was interrupted): take over rather than share its error.
 			}
-			catch (Exception ex) {
-				// The loader failed for the caller that ran it: this caller takes over rather than share its error.
-				return load(task);
+			catch (TimeoutException ex) {
+				// The leader's load has run for the whole follow timeout: one waiter replaces it and loads directly.
+				if (this.loading.replace(task.redisKey(), running, mine)) {
+					log.warn("takeover:" + task.cacheName(), () -> "A load in cache '" + task.cacheName()
+							+ "' ran longer than " + this.followTimeout + "; another caller is loading the key", null);
+					return lead(task, mine, true);
+				}
 			}
-		}
-		try {
-			Object value = loadOnce(task);
-			mine.complete(value);
-			return value;
-		}
-		catch (Throwable ex) {
-			mine.completeExceptionally(ex);
-			throw ex;
-		}
-		finally {
-			this.loading.remove(task.redisKey(), mine);
 		}
 	}
 
 	/**
-	 * Loads a key for every caller of this JVM; the distributed coordinator adds its lock here.
+	 * Loads a key for every caller of this JVM; the distributed coordinator adds its lock here. Implementations run
+	 * the method through {@link LoadTask#loadAndStore()} of the task they are given (which tells this JVM's waiters
+	 * that the load has started) or return a value another caller has stored.
 	 * @param task the load
 	 * @return the value
 	 * @throws Exception what the method threw
@@ -107,32 +144,115 @@ public class LocalLoadCoordinator implements LoadCoordinator {
 	}
 
 	/**
-	 * Runs one background reload; the distributed coordinator makes it one per key across instances.
+	 * Runs one background reload, unless the entry has been reloaded (or removed) since the hit that asked for it;
+	 * the distributed coordinator makes it one per key across instances.
 	 * @param task the reload
 	 * @throws Exception what the method threw
 	 */
 	protected void refreshOnce(LoadTask task) throws Exception {
+		CacheEntry current = task.lookup();
+		if (current == null || task.isSatisfiedBy(current)) {
+			return;
+		}
+		this.metrics.recordRefresh(task.cacheName());
 		task.loadAndStore();
 	}
 
-	private static @Nullable Object join(CompletableFuture<@Nullable Object> future) throws Exception {
+	private @Nullable Object lead(LoadTask task, Flight flight, boolean takeover) throws Exception {
+		LoadTask marked = new MarkingTask(task, flight);
 		try {
-			return future.get();
+			Object value = takeover ? marked.loadAndStore() : loadOnce(marked);
+			// Completed before it is removed: a caller arriving in between still shares this value.
+			flight.result.complete(value);
+			this.loading.remove(task.redisKey(), flight);
+			return value;
 		}
-		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
-			if (cause instanceof Exception exception) {
-				throw exception;
-			}
-			if (cause instanceof Error error) {
-				throw error;
-			}
+		catch (Throwable ex) {
+			// Removed before it fails: its waiters start a new flight instead of finding this failed one again.
+			this.loading.remove(task.redisKey(), flight);
+			flight.result.completeExceptionally(ex);
 			throw ex;
+		}
+	}
+
+	private @Nullable Object follow(Flight running, long waitingSince)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		try {
+			if (this.followTimeout == null) {
+				return running.result.get();
+			}
+			long timeout = this.followTimeout.toNanos();
+			while (true) {
+				long loadingSince = running.loadingSince;
+				// Before the leader runs the method it waits for another instance, for a bounded time: wait with it.
+				long deadline = ((loadingSince != NOT_LOADING) ? Math.max(waitingSince, loadingSince) : waitingSince)
+						+ timeout;
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0 && loadingSince != NOT_LOADING) {
+					throw new TimeoutException();
+				}
+				try {
+					return running.result.get(Math.max(remaining, MIN_FOLLOW_SLICE_NANOS), TimeUnit.NANOSECONDS);
+				}
+				catch (TimeoutException ex) {
+					// Look again: the leader may have started loading meanwhile.
+				}
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw ex;
 		}
+	}
+
+	/** One in-JVM load of one key that callers share. */
+	private static final class Flight {
+
+		final CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+
+		/** When the leader started running the method ({@link System#nanoTime()}), or {@link #NOT_LOADING}. */
+		volatile long loadingSince = NOT_LOADING;
+
+	}
+
+	/** The leader's task: notes in its flight when the method starts running. */
+	private static final class MarkingTask implements LoadTask {
+
+		private final LoadTask task;
+
+		private final Flight flight;
+
+		MarkingTask(LoadTask task, Flight flight) {
+			this.task = task;
+			this.flight = flight;
+		}
+
+		@Override
+		public String cacheName() {
+			return this.task.cacheName();
+		}
+
+		@Override
+		public String redisKey() {
+			return this.task.redisKey();
+		}
+
+		@Override
+		public @Nullable CacheEntry lookup() {
+			return this.task.lookup();
+		}
+
+		@Override
+		public @Nullable Object loadAndStore() throws Exception {
+			this.flight.loadingSince = System.nanoTime();
+			return this.task.loadAndStore();
+		}
+
+		@Override
+		public boolean isSatisfiedBy(CacheEntry current) {
+			return this.task.isSatisfiedBy(current);
+		}
+
 	}
 
 }

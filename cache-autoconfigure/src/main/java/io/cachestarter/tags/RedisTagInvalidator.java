@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.cachestarter.TagInvalidator;
 import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.resilience.CacheClearer;
 import io.cachestarter.resilience.RedisGuard;
 import io.cachestarter.resilience.RedisOperation;
 
@@ -53,7 +54,7 @@ public final class RedisTagInvalidator implements TagInvalidator {
 		long removed = 0;
 		for (String tag : distinct) {
 			Invalidation invalidation = new Invalidation(tag);
-			this.guard.remove("", RedisOperation.INVALIDATE, invalidation);
+			this.guard.remove(CacheClearer.ALL_CACHES, RedisOperation.INVALIDATE, invalidation);
 			removed += invalidation.removed.get();
 		}
 		this.metrics.recordTagInvalidations(removed);

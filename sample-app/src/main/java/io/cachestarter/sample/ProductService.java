@@ -1,0 +1,99 @@
+package io.cachestarter.sample;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Optional;
+
+import io.cachestarter.CacheTags;
+import io.cachestarter.InvalidateTags;
+import io.cachestarter.WriteThrough;
+
+import org.springframework.cache.annotation.CacheEvict;
+import org.springframework.cache.annotation.CachePut;
+import org.springframework.cache.annotation.Cacheable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The catalog's use cases, and where all of its caching is declared.
+ * <p>
+ * Two caches, configured in {@code application.yml}: {@code products} (one product by id) and
+ * {@code productsByCategory} (a category's listing, tagged {@code category:<name>}). In Redis they are the keys
+ * {@code catalog:products:v1::<id>} and {@code catalog:productsByCategory:v1::<category>}. An empty
+ * {@link Optional} is cached as {@code null} for {@code null-ttl}, so asking again for a missing id costs no
+ * database round trip.
+ */
+@Service
+public class ProductService {
+
+	private final ProductRepository repository;
+
+	public ProductService(ProductRepository repository) {
+		this.repository = repository;
+	}
+
+	/**
+	 * The hottest read: every product page. With {@code sync = true}, when the entry is missing (or expired) one
+	 * caller, across all instances of the application, loads it while the others wait for its result instead of
+	 * all going to the database at once.
+	 */
+	@Cacheable(cacheNames = "products", sync = true)
+	public Optional<Product> findForPage(long id) {
+		return this.repository.findById(id);
+	}
+
+	/**
+	 * A plain cached read by id, used for look-ups of several products (a cart, a comparison). Same cache and keys
+	 * as {@link #findForPage(long)}.
+	 */
+	@Cacheable("products")
+	public Optional<Product> find(long id) {
+		return this.repository.findById(id);
+	}
+
+	/**
+	 * A category's listing. {@code sync = true} lets {@code refresh-ahead} (see {@code application.yml}) reload a
+	 * listing in the background before it expires. The tag lets any change to a product of the category remove the
+	 * listing, in every cache that holds one.
+	 */
+	@Cacheable(cacheNames = "productsByCategory", sync = true)
+	@CacheTags("category:#{#category}")
+	public List<Product> findByCategory(String category) {
+		return this.repository.findByCategory(category);
+	}
+
+	/**
+	 * Changes a product, the recommended way. After the transaction commits (nothing on rollback) the new product is
+	 * written into {@code products}; because the write carries the product's version, a slower concurrent update
+	 * can never put an older version back. The product's category listing is invalidated by its tag.
+	 */
+	@Transactional
+	@WriteThrough(cache = "products", key = "#result.id", version = "#result.version")
+	@InvalidateTags("category:#{#result.category}")
+	public Product update(long id, String name, BigDecimal price) {
+		return this.repository.update(id, name, price).orElseThrow(() -> new ProductNotFoundException(id));
+	}
+
+	/**
+	 * Changes a product's price with Spring's own {@code @CachePut}, which works unchanged: the returned product
+	 * replaces the cached one (after commit, since the starter's cache manager is transaction-aware), without the
+	 * version check of {@link #update}.
+	 */
+	@Transactional
+	@CachePut(cacheNames = "products", key = "#result.id")
+	@InvalidateTags("category:#{#result.category}")
+	public Product changePrice(long id, BigDecimal price) {
+		return this.repository.updatePrice(id, price).orElseThrow(() -> new ProductNotFoundException(id));
+	}
+
+	/**
+	 * Deletes a product: its entry is evicted from {@code products} and its category listing invalidated.
+	 */
+	@Transactional
+	@CacheEvict("products")
+	@InvalidateTags("category:#{#result.category}")
+	public Product delete(long id) {
+		return this.repository.delete(id).orElseThrow(() -> new ProductNotFoundException(id));
+	}
+
+}

@@ -1,0 +1,10 @@
+CREATE TABLE IF NOT EXISTS product (
+	id BIGINT PRIMARY KEY,
+	sku VARCHAR(32) NOT NULL UNIQUE,
+	name VARCHAR(200) NOT NULL,
+	category VARCHAR(50) NOT NULL,
+	price NUMERIC(10, 2) NOT NULL,
+	version BIGINT NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS product_category ON product (category);

@@ -1,0 +1,126 @@
+package io.cachestarter.sample;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+
+import io.cachestarter.test.redis.RedisServerExtension;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample application over HTTP, against a real redis-server: what reaches the database and what is in Redis.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "catalog.db-latency=0ms")
+@DirtiesContext
+class CatalogApplicationTests {
+
+	@RegisterExtension
+	static RedisServerExtension redis = new RedisServerExtension();
+
+	@DynamicPropertySource
+	static void redisProperties(DynamicPropertyRegistry registry) {
+		registry.add("spring.data.redis.url", redis::uri);
+	}
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private MeterRegistry meterRegistry;
+
+	private RestClient http;
+
+	@BeforeEach
+	void createClient() {
+		this.http = RestClient.builder()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.defaultStatusHandler((status) -> true, (request, response) -> {
+			})
+			.build();
+	}
+
+	@Test
+	void secondReadsComeFromRedisNotTheDatabase() {
+		double readsById = databaseQueries("find-by-id");
+		ResponseEntity<Product> first = get("/products/7");
+		ResponseEntity<Product> second = get("/products/7");
+		assertThat(first.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(second.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(second.getBody()).isEqualTo(first.getBody());
+		assertThat(first.getBody().id()).isEqualTo(7);
+		assertThat(databaseQueries("find-by-id") - readsById).isEqualTo(1);
+		String key = "catalog:products:v1::7";
+		assertThat(redis.commands().get(key)).contains(first.getBody().name());
+		assertThat(redis.commands().pttl(key)).isBetween(Duration.ofMinutes(9).minusSeconds(5).toMillis(),
+				Duration.ofMinutes(10).toMillis());
+
+		double readsByCategory = databaseQueries("find-by-category");
+		String listing = this.http.get().uri("/categories/books/products").retrieve().body(String.class);
+		assertThat(this.http.get().uri("/categories/books/products").retrieve().body(String.class))
+			.isEqualTo(listing);
+		assertThat(listing).contains("\"category\":\"books\"").doesNotContain("\"category\":\"games\"");
+		assertThat(databaseQueries("find-by-category") - readsByCategory).isEqualTo(1);
+		assertThat(redis.commands().pttl("catalog:productsByCategory:v1::books"))
+			.isBetween(Duration.ofMinutes(2).minusSeconds(15).toMillis(), Duration.ofMinutes(2).toMillis());
+	}
+
+	@Test
+	void changedPriceIsServedFromTheCacheRightAfterTheUpdate() {
+		ResponseEntity<Product> original = get("/products/8");
+		BigDecimal newPrice = original.getBody().price().add(new BigDecimal("10.00"));
+		double before = databaseQueries("find-by-id");
+		ResponseEntity<Product> changed = this.http.patch()
+			.uri("/products/8/price")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{\"price\": " + newPrice + "}")
+			.retrieve()
+			.toEntity(Product.class);
+		assertThat(changed.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(changed.getBody().version()).isEqualTo(original.getBody().version() + 1);
+		ResponseEntity<Product> after = get("/products/8");
+		assertThat(after.getBody().price()).isEqualByComparingTo(newPrice);
+		assertThat(after.getBody().version()).isEqualTo(changed.getBody().version());
+		assertThat(databaseQueries("find-by-id")).isEqualTo(before);
+		assertThat(redis.commands().get("catalog:products:v1::8")).contains(newPrice.toPlainString());
+	}
+
+	@Test
+	void missingProductIsRememberedForTheNullTtl() {
+		double before = databaseQueries("find-by-id");
+		assertThat(status("/products/999999")).isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(status("/products/999999")).isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(databaseQueries("find-by-id") - before).isEqualTo(1);
+		assertThat(redis.commands().pttl("catalog:products:v1::999999")).isBetween(1L,
+				Duration.ofSeconds(30).toMillis());
+	}
+
+	private ResponseEntity<Product> get(String path) {
+		return this.http.get().uri(path).retrieve().toEntity(Product.class);
+	}
+
+	private HttpStatusCode status(String path) {
+		return this.http.get().uri(path).retrieve().toBodilessEntity().getStatusCode();
+	}
+
+	private double databaseQueries(String query) {
+		return this.meterRegistry.get("catalog.db.queries").tag("query", query).counter().count();
+	}
+
+}
