@@ -11,7 +11,6 @@ import java.util.function.Supplier;
 
 import io.cachestarter.CacheTags;
 import io.cachestarter.WriteThrough;
-import io.cachestarter.interceptor.Invocation;
 import io.cachestarter.interceptor.MethodAnnotations;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -70,11 +69,13 @@ public final class CacheTagsInterceptor implements MethodInterceptor {
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		Object target = invocation.getThis();
 		Plan plan = plan(invocation.getMethod(), (target != null) ? AopUtils.getTargetClass(target) : null);
-		if (plan == null) {
+		boolean tagged = plan != null && plan.templates().length > 0;
+		if (plan == null || (!tagged && TagContext.current() == null)) {
+			// Nothing to tag, and no tagged caller whose tags this call must not carry.
 			return invocation.proceed();
 		}
-		TagContext context = (plan.templates().length > 0)
-				? new TagContext(plan.templates(), Invocation.of(invocation), plan.cacheNames()) : TagContext.NONE;
+		TagContext context = tagged ? new TagContext(plan.templates(), invocation, plan.cacheNames())
+				: TagContext.NONE;
 		TagContext previous = TagContext.enter(context);
 		try {
 			if (plan.marksOnEntry()) {

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import io.cachestarter.interceptor.Invocation;
 import io.cachestarter.interceptor.InvocationExpressions;
+import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +23,7 @@ final class TagContext {
 
 	private final String[] templates;
 
-	private final @Nullable Invocation invocation;
+	private final @Nullable MethodInvocation call;
 
 	private final Set<String> cacheNames;
 
@@ -31,12 +32,12 @@ final class TagContext {
 	/**
 	 * Creates a context.
 	 * @param templates the tag templates
-	 * @param invocation the call they are evaluated over
+	 * @param call the call they are evaluated over (only when an entry is written: a hit costs nothing)
 	 * @param cacheNames the caches whose entries they tag; empty for any cache
 	 */
-	TagContext(String[] templates, @Nullable Invocation invocation, Set<String> cacheNames) {
+	TagContext(String[] templates, @Nullable MethodInvocation call, Set<String> cacheNames) {
 		this.templates = templates;
-		this.invocation = invocation;
+		this.call = call;
 		this.cacheNames = cacheNames;
 	}
 
@@ -84,8 +85,8 @@ final class TagContext {
 	 * @return the tags
 	 */
 	List<String> evaluate(InvocationExpressions expressions, @Nullable Object result) {
-		Invocation invocation = this.invocation;
-		return (invocation != null) ? evaluate(expressions, this.templates, invocation, result) : List.of();
+		MethodInvocation call = this.call;
+		return (call != null) ? evaluate(expressions, this.templates, Invocation.of(call), result) : List.of();
 	}
 
 	/**
@@ -131,7 +132,7 @@ final class TagContext {
 	 * @return the copy
 	 */
 	TagContext copy() {
-		TagContext copy = new TagContext(this.templates, this.invocation, this.cacheNames);
+		TagContext copy = new TagContext(this.templates, this.call, this.cacheNames);
 		copy.loadStart = this.loadStart;
 		return copy;
 	}

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 
 import io.cachestarter.cache.CacheStore;
-import io.cachestarter.interceptor.Invocation;
 import io.cachestarter.interceptor.InvocationExpressions;
 import io.cachestarter.metrics.CacheStarterMetrics;
 import io.cachestarter.resilience.FailSafeRedisGuard;
@@ -161,9 +160,9 @@ class RedisEntryTaggingIntegrationTests {
 		}
 	}
 
-	private static Invocation invocation() {
+	private static MethodInvocation invocation() {
 		Method method = Object.class.getMethods()[0];
-		return Invocation.of(new MethodInvocation() {
+		return new MethodInvocation() {
 
 			@Override
 			public Method getMethod() {
@@ -190,7 +189,7 @@ class RedisEntryTaggingIntegrationTests {
 				return method;
 			}
 
-		});
+		};
 	}
 
 }
