@@ -1,17 +1,14 @@
 package io.cachestarter.tags;
 
-import java.lang.reflect.Method;
 import java.util.List;
 import java.util.function.Supplier;
 
 import io.cachestarter.InvalidateTags;
 import io.cachestarter.TagInvalidator;
+import io.cachestarter.interceptor.AbstractAfterReturningInterceptor;
 import io.cachestarter.interceptor.AfterCommit;
 import io.cachestarter.interceptor.Invocation;
 import io.cachestarter.interceptor.InvocationExpressions;
-import io.cachestarter.interceptor.MethodAnnotations;
-import org.aopalliance.intercept.MethodInterceptor;
-import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,12 +21,10 @@ import org.jspecify.annotations.Nullable;
  * Its after-commit invalidation runs before the starter's write-through writes and Spring's deferred cache puts of
  * the same transaction, so that entries written after commit are not removed again.
  */
-public final class InvalidateTagsInterceptor implements MethodInterceptor {
+public final class InvalidateTagsInterceptor extends AbstractAfterReturningInterceptor<InvalidateTags> {
 
 	/** Order of the after-commit invalidation among the transaction's synchronizations. */
 	public static final int SYNCHRONIZATION_ORDER = 0;
-
-	private final MethodAnnotations<InvalidateTags> annotations = new MethodAnnotations<>(InvalidateTags.class);
 
 	private final InvocationExpressions expressions;
 
@@ -41,33 +36,18 @@ public final class InvalidateTagsInterceptor implements MethodInterceptor {
 	 * @param invalidator the invalidator, looked up when first needed
 	 */
 	public InvalidateTagsInterceptor(InvocationExpressions expressions, Supplier<TagInvalidator> invalidator) {
+		super(InvalidateTags.class);
 		this.expressions = expressions;
 		this.invalidator = invalidator;
 	}
 
-	/**
-	 * Whether a method called on a target class carries {@code @InvalidateTags}.
-	 * @param method the method
-	 * @param targetClass the target's class
-	 * @return {@code true} if this interceptor applies
-	 */
-	public boolean matches(Method method, @Nullable Class<?> targetClass) {
-		return this.annotations.find(method, targetClass) != null;
-	}
-
 	@Override
-	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		Object result = invocation.proceed();
-		Invocation call = Invocation.of(invocation);
-		InvalidateTags annotation = this.annotations.find(invocation.getMethod(), call.getTargetClass());
-		if (annotation != null) {
-			List<String> tags = TagContext.evaluate(this.expressions, annotation.value(), call, result);
-			if (!tags.isEmpty()) {
-				String[] invalidated = tags.toArray(new String[0]);
-				AfterCommit.run(() -> this.invalidator.get().invalidate(invalidated), SYNCHRONIZATION_ORDER);
-			}
+	protected void afterReturning(InvalidateTags annotation, Invocation call, @Nullable Object result) {
+		List<String> tags = TagContext.evaluate(this.expressions, annotation.value(), call, result);
+		if (!tags.isEmpty()) {
+			String[] invalidated = tags.toArray(new String[0]);
+			AfterCommit.run(() -> this.invalidator.get().invalidate(invalidated), SYNCHRONIZATION_ORDER);
 		}
-		return result;
 	}
 
 }

@@ -1,19 +1,16 @@
 package io.cachestarter.writethrough;
 
-import java.lang.reflect.Method;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 import io.cachestarter.WriteThrough;
 import io.cachestarter.cache.StarterCacheManager;
 import io.cachestarter.cache.StarterRedisCache;
+import io.cachestarter.interceptor.AbstractAfterReturningInterceptor;
 import io.cachestarter.interceptor.AfterCommit;
 import io.cachestarter.interceptor.Invocation;
 import io.cachestarter.interceptor.InvocationExpressions;
-import io.cachestarter.interceptor.MethodAnnotations;
 import io.cachestarter.tags.EntryTagging;
-import org.aopalliance.intercept.MethodInterceptor;
-import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,12 +26,10 @@ import org.jspecify.annotations.Nullable;
  * The key and version are evaluated when the method returns, inside its transaction; an expression that fails (or a
  * {@code null} key) is a programming error and propagates, rolling the transaction back.
  */
-public final class WriteThroughInterceptor implements MethodInterceptor {
+public final class WriteThroughInterceptor extends AbstractAfterReturningInterceptor<WriteThrough> {
 
 	/** Order of the after-commit write among the transaction's synchronizations: after tag invalidations. */
 	public static final int SYNCHRONIZATION_ORDER = 10;
-
-	private final MethodAnnotations<WriteThrough> annotations = new MethodAnnotations<>(WriteThrough.class);
 
 	private final InvocationExpressions expressions;
 
@@ -50,42 +45,27 @@ public final class WriteThroughInterceptor implements MethodInterceptor {
 	 */
 	public WriteThroughInterceptor(InvocationExpressions expressions, Supplier<StarterCacheManager> cacheManager,
 			Supplier<EntryTagging> tagging) {
+		super(WriteThrough.class);
 		this.expressions = expressions;
 		this.cacheManager = cacheManager;
 		this.tagging = tagging;
 	}
 
-	/**
-	 * Whether a method called on a target class carries {@code @WriteThrough}.
-	 * @param method the method
-	 * @param targetClass the target's class
-	 * @return {@code true} if this interceptor applies
-	 */
-	public boolean matches(Method method, @Nullable Class<?> targetClass) {
-		return this.annotations.find(method, targetClass) != null;
-	}
-
 	@Override
-	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		Object result = invocation.proceed();
-		Invocation call = Invocation.of(invocation);
-		WriteThrough annotation = this.annotations.find(invocation.getMethod(), call.getTargetClass());
-		if (annotation != null) {
-			Object key = this.expressions.value(annotation.key(), call, result);
-			if (key == null) {
-				throw new IllegalArgumentException("@WriteThrough key '" + annotation.key() + "' of " + call.getMethod()
-						+ " evaluated to null");
-			}
-			StarterRedisCache cache = this.cacheManager.get().getStarterCache(annotation.cache());
-			Runnable write = annotation.version().isEmpty() ? () -> cache.putOrRemove(key, result)
-					: versionedWrite(cache, key, result, this.expressions.value(annotation.version(), call, result));
-			Callable<@Nullable Object> tagged = this.tagging.get().propagate(() -> {
-				write.run();
-				return null;
-			});
-			AfterCommit.run(() -> call(tagged), SYNCHRONIZATION_ORDER);
+	protected void afterReturning(WriteThrough annotation, Invocation call, @Nullable Object result) {
+		Object key = this.expressions.value(annotation.key(), call, result);
+		if (key == null) {
+			throw new IllegalArgumentException(
+					"@WriteThrough key '" + annotation.key() + "' of " + call.getMethod() + " evaluated to null");
 		}
-		return result;
+		StarterRedisCache cache = this.cacheManager.get().getStarterCache(annotation.cache());
+		Runnable write = annotation.version().isEmpty() ? () -> cache.putOrRemove(key, result)
+				: versionedWrite(cache, key, result, this.expressions.value(annotation.version(), call, result));
+		Callable<@Nullable Object> tagged = this.tagging.get().propagate(() -> {
+			write.run();
+			return null;
+		});
+		AfterCommit.run(() -> call(tagged), SYNCHRONIZATION_ORDER);
 	}
 
 	private static Runnable versionedWrite(StarterRedisCache cache, Object key, @Nullable Object value,
