@@ -5,7 +5,8 @@
 # 6379), starts the sample application against it with a 10,000-product catalog and a simulated database latency,
 # drives GET /products/{id} with zipf-distributed ids, and stops everything it started on exit.
 #
-# Environment: DURATION (measured seconds, 30), WARMUP (seconds, 10), CONCURRENCY (32), DB_LATENCY (20ms),
+# Environment: DURATION (measured seconds, 30), WARMUP (seconds, 10), CONCURRENCY (32), RATE (requests/s offered in
+# the measured window, open loop; 0 = closed loop, the default), DB_LATENCY (20ms),
 # ZIPF (1.0), CATALOG (10000), OUTAGE_AT / OUTAGE_FOR (seconds into the outage run, 10 / 10),
 # OUTAGE_APP_ARGS (extra application arguments for the outage run), SKIP_BUILD=1, SCENARIOS ("off on outage").
 set -euo pipefail
@@ -14,6 +15,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DURATION="${DURATION:-30}"
 WARMUP="${WARMUP:-10}"
 CONCURRENCY="${CONCURRENCY:-32}"
+RATE="${RATE:-0}"
 DB_LATENCY="${DB_LATENCY:-20ms}"
 ZIPF="${ZIPF:-1.0}"
 CATALOG="${CATALOG:-10000}"
@@ -103,7 +105,7 @@ stop_app() {
 drive() {
   local label="$1"
   java -cp "$DRIVER_JAR" io.cachestarter.benchmarks.load.LoadDriver --url="http://127.0.0.1:$APP_PORT" \
-    --label="$label" --duration="$DURATION" --warmup="$WARMUP" --concurrency="$CONCURRENCY" \
+    --label="$label" --duration="$DURATION" --warmup="$WARMUP" --concurrency="$CONCURRENCY" --rate="$RATE" \
     --catalog="$CATALOG" --zipf="$ZIPF" --out="$WORK/rows.md"
 }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,17 +63,21 @@ public final class LoadDriver {
 		int catalog = Integer.parseInt(options.getOrDefault("catalog", "10000"));
 		double exponent = Double.parseDouble(options.getOrDefault("zipf", "1.0"));
 		int window = Integer.parseInt(options.getOrDefault("window", "5"));
+		// 0: closed loop (each thread sends its next request when the last one answered). Above 0: the measured
+		// window offers this many requests per second whatever the answers take (open loop), so scenarios are
+		// compared at the same load; latency then counts from each request's scheduled start.
+		int rate = Integer.parseInt(options.getOrDefault("rate", "0"));
 		Zipf zipf = new Zipf(catalog, exponent, 42);
 		System.out.printf(Locale.ROOT,
-				"[%s] %d threads, zipf s=%.2f over %d products (top 100 get %.0f%%, top 1000 get %.0f%% of requests), warm-up %d s, measured %d s%n",
+				"[%s] %d threads, zipf s=%.2f over %d products (top 100 get %.0f%%, top 1000 get %.0f%% of requests), warm-up %d s, measured %d s%s%n",
 				label, concurrency, exponent, catalog, 100 * zipf.shareOfTop(100), 100 * zipf.shareOfTop(1000), warmup,
-				duration);
+				duration, (rate > 0) ? " at " + rate + " requests/s offered" : " closed loop");
 		LoadDriver driver = new LoadDriver(url, zipf);
 		if (warmup > 0) {
-			driver.run(concurrency, Duration.ofSeconds(warmup), maxRequests);
+			driver.run(concurrency, Duration.ofSeconds(warmup), maxRequests, 0);
 		}
 		Counts before = driver.counts();
-		Run run = driver.run(concurrency, Duration.ofSeconds(duration), maxRequests);
+		Run run = driver.run(concurrency, Duration.ofSeconds(duration), maxRequests, rate);
 		Counts after = driver.counts();
 		String line = run.report(label, before, after, window);
 		String out = options.get("out");
@@ -82,14 +87,17 @@ public final class LoadDriver {
 		}
 	}
 
-	private Run run(int concurrency, Duration duration, long maxRequests) throws Exception {
+	private Run run(int concurrency, Duration duration, long maxRequests, int rate) throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
 		AtomicLong budget = new AtomicLong(maxRequests);
 		long start = System.nanoTime();
 		long deadline = start + duration.toNanos();
+		// Open loop: each thread owns every concurrency-th slot of the schedule.
+		long interval = (rate > 0) ? 1_000_000_000L * concurrency / rate : 0;
 		List<Future<Samples>> futures = new ArrayList<>();
 		for (int i = 0; i < concurrency; i++) {
-			futures.add(pool.submit(() -> drive(start, deadline, budget)));
+			long firstSlot = start + ((rate > 0) ? 1_000_000_000L * i / rate : 0);
+			futures.add(pool.submit(() -> drive(start, deadline, budget, firstSlot, interval)));
 		}
 		List<Samples> samples = new ArrayList<>();
 		for (Future<Samples> future : futures) {
@@ -99,14 +107,28 @@ public final class LoadDriver {
 		return new Run(samples, (System.nanoTime() - start) / 1e9);
 	}
 
-	private Samples drive(long start, long deadline, AtomicLong budget) {
+	private Samples drive(long start, long deadline, AtomicLong budget, long firstSlot, long interval) {
 		Samples samples = new Samples();
+		long slot = firstSlot;
 		while (System.nanoTime() < deadline && budget.getAndDecrement() > 0) {
+			long scheduled = slot;
+			if (interval > 0) {
+				if (scheduled >= deadline) {
+					break;
+				}
+				slot += interval;
+				long ahead = scheduled - System.nanoTime();
+				if (ahead > 0) {
+					LockSupport.parkNanos(ahead); // pacing the offered load, not waiting for an outcome
+				}
+			}
 			HttpRequest request = HttpRequest.newBuilder(URI.create(this.url + "/products/" + this.zipf.next()))
 				.timeout(Duration.ofSeconds(15))
 				.GET()
 				.build();
-			long begin = System.nanoTime();
+			long sent = System.nanoTime();
+			// Open loop: a request sent late because the previous one was slow counts its wait too.
+			long begin = (interval > 0) ? scheduled : sent;
 			int status;
 			try {
 				status = this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
