@@ -102,6 +102,46 @@ class CatalogApplicationTests {
 	}
 
 	@Test
+	void updateWritesThroughAndInvalidatesTheCategoryListing() {
+		Product original = get("/products/9").getBody();
+		String category = original.category();
+		this.http.get().uri("/categories/" + category + "/products").retrieve().body(String.class);
+		String listingKey = "catalog:productsByCategory:v1::" + category;
+		assertThat(redis.commands().exists(listingKey)).isOne();
+		assertThat(redis.commands().smembers("catalog:tag:category:" + category)).contains(listingKey);
+
+		double readsById = databaseQueries("find-by-id");
+		ResponseEntity<Product> updated = this.http.put()
+			.uri("/products/9")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{\"name\": \"Renamed by PUT\", \"price\": " + original.price() + "}")
+			.retrieve()
+			.toEntity(Product.class);
+		assertThat(updated.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(updated.getBody().version()).isEqualTo(original.version() + 1);
+		assertThat(redis.commands().get("catalog:products:v1::9")).startsWith("CS1|")
+			.contains("|" + updated.getBody().version() + "|")
+			.contains("Renamed by PUT");
+		assertThat(redis.commands().exists(listingKey)).as("category listing invalidated").isZero();
+		assertThat(get("/products/9").getBody().name()).isEqualTo("Renamed by PUT");
+		assertThat(databaseQueries("find-by-id")).as("served from the written-through entry").isEqualTo(readsById);
+		assertThat(this.http.get().uri("/categories/" + category + "/products").retrieve().body(String.class))
+			.contains("Renamed by PUT");
+	}
+
+	@Test
+	void actuatorShowsTheCachesAndAHealthyCache() {
+		get("/products/10");
+		get("/products/10");
+		String caches = this.http.get().uri("/actuator/cachestarter").retrieve().body(String.class);
+		assertThat(caches).contains("\"products\"").contains("\"hits\"").contains("\"hitRatio\"");
+		String health = this.http.get().uri("/actuator/health").retrieve().body(String.class);
+		assertThat(health).contains("\"status\":\"UP\"").contains("cacheStarter").doesNotContain("\"redis\"");
+		String prometheus = this.http.get().uri("/actuator/prometheus").retrieve().body(String.class);
+		assertThat(prometheus).contains("cache_gets_total").contains("cache_starter_latency_seconds");
+	}
+
+	@Test
 	void missingProductIsRememberedForTheNullTtl() {
 		double before = databaseQueries("find-by-id");
 		assertThat(status("/products/999999")).isEqualTo(HttpStatus.NOT_FOUND);
