@@ -3,6 +3,7 @@ package io.cachestarter.cache;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import io.cachestarter.logging.RateLimitedLog;
 import io.cachestarter.resilience.RedisOperation;
@@ -107,15 +108,14 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
 		String redisKey = this.keys.redisKey(key);
 		CacheEntry entry = read(redisKey);
-		Task task = new Task(key, redisKey, valueLoader);
 		if (entry != null) {
 			long now = System.currentTimeMillis();
 			if (entry.isExpired(now) && isStaleWindowOn()) {
 				this.services.metrics().recordStaleServed(getName());
-				refresh(task);
+				refresh(new Task(key, redisKey, valueLoader));
 			}
 			else if (isDueForRefresh(entry, now)) {
-				refresh(task);
+				refresh(new Task(key, redisKey, valueLoader));
 			}
 			this.statistics.hit(redisKey);
 			return (T) entry.value();
@@ -123,7 +123,7 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		this.statistics.miss(redisKey);
 		this.services.tagging().beforeLoad();
 		try {
-			return (T) this.services.loads().load(task);
+			return (T) this.services.loads().load(new Task(key, redisKey, valueLoader));
 		}
 		catch (ValueRetrievalException ex) {
 			throw ex;
@@ -222,29 +222,10 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		if (encoded == null) {
 			return false;
 		}
-		TaggedWrite tags = this.services.tagging()
-			.prepare(getName(), redisKey, unwrapNull(value), encoded.redisTtlMillis());
-		if (tags != null && !tags.beforeWrite()) {
-			return false;
-		}
-		byte[] keyBytes = bytes(redisKey);
-		long start = System.nanoTime();
-		Boolean written = this.services.guard()
-			.call(getName(), RedisOperation.WRITE_THROUGH,
-					() -> this.services.store().setIfNewer(keyBytes, encoded.bytes(), version, encoded.redisTtlMillis()),
-					() -> null);
-		this.services.metrics().recordLatency(getName(), "put", System.nanoTime() - start);
-		if (written == null) {
-			removeAfterFailedWrite(keyBytes);
-			return false;
-		}
-		if (written) {
-			this.statistics.put();
-			if (tags != null) {
-				tags.afterWrite();
-			}
-		}
-		return written;
+		return writeEncoded(redisKey, unwrapNull(value), encoded, RedisOperation.WRITE_THROUGH,
+				(keyBytes) -> this.services.store().setIfNewer(keyBytes, encoded.bytes(), version,
+						encoded.redisTtlMillis()),
+				true);
 	}
 
 	private void write(Object key, String redisKey, @Nullable Object value, boolean removeOnFailure) {
@@ -257,26 +238,41 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		if (encoded == null) {
 			return;
 		}
+		writeEncoded(redisKey, value, encoded, RedisOperation.PUT, (keyBytes) -> {
+			this.services.store().set(keyBytes, encoded.bytes(), encoded.redisTtlMillis());
+			return true;
+		}, removeOnFailure);
+	}
+
+	/**
+	 * The one write path of every kind of put: tags around the Redis command, the guard, latency and statistics.
+	 * @param command the Redis write; {@code true} if written, {@code false} if Redis kept a newer entry
+	 * @param removeOnFailure whether a failed write must remove the key (or replay its removal)
+	 * @return {@code true} if the value is now cached
+	 */
+	private boolean writeEncoded(String redisKey, @Nullable Object value, Encoded encoded, RedisOperation operation,
+			Function<byte[], Boolean> command, boolean removeOnFailure) {
 		TaggedWrite tags = this.services.tagging().prepare(getName(), redisKey, value, encoded.redisTtlMillis());
 		if (tags != null && !tags.beforeWrite()) {
-			return;
+			return false;
 		}
 		byte[] keyBytes = bytes(redisKey);
 		long start = System.nanoTime();
-		boolean written = this.services.guard()
-			.run(getName(), RedisOperation.PUT,
-					() -> this.services.store().set(keyBytes, encoded.bytes(), encoded.redisTtlMillis()));
+		Boolean written = this.services.guard().call(getName(), operation, () -> command.apply(keyBytes), () -> null);
 		this.services.metrics().recordLatency(getName(), "put", System.nanoTime() - start);
-		if (!written) {
+		if (written == null) {
 			if (removeOnFailure) {
 				removeAfterFailedWrite(keyBytes);
 			}
-			return;
+			return false;
 		}
-		this.statistics.put();
-		if (tags != null) {
-			tags.afterWrite();
+		if (written) {
+			this.statistics.put();
+			if (tags != null) {
+				tags.afterWrite();
+			}
 		}
+		return written;
 	}
 
 	private @Nullable Encoded encode(String redisKey, @Nullable Object value, long version) {
