@@ -6,6 +6,7 @@ import java.util.List;
 import io.cachestarter.cache.CacheKeys;
 import io.cachestarter.cache.CacheServices;
 import io.cachestarter.cache.StarterCacheManager;
+import io.cachestarter.redis.RedisGuard;
 import io.cachestarter.resilience.CacheClearer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,7 +31,7 @@ final class CacheManagerClearer implements CacheClearer {
 			return;
 		}
 		CacheServices services = manager.getServices();
-		Collection<String> names = ALL_CACHES.equals(cacheName) ? manager.getCacheNames() : List.of(cacheName);
+		Collection<String> names = RedisGuard.ALL_CACHES.equals(cacheName) ? manager.getCacheNames() : List.of(cacheName);
 		for (String name : names) {
 			services.store().deleteMatching(CacheKeys.allVersionsPattern(services.keyPrefix(), name));
 		}

@@ -1,6 +1,6 @@
 package io.cachestarter.autoconfigure;
 
-import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.cache.CacheStarterMetrics;
 import io.cachestarter.metrics.MicrometerCacheStarterMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 

@@ -1,10 +1,10 @@
 package io.cachestarter.autoconfigure;
 
+import io.cachestarter.cache.CacheStarterMetrics;
 import io.cachestarter.cache.StarterCacheManager;
-import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.redis.RedisGuard;
 import io.cachestarter.resilience.CircuitBreakerDefaults;
 import io.cachestarter.resilience.CircuitBreakerRedisGuard;
-import io.cachestarter.resilience.RedisGuard;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lettuce.core.RedisClient;

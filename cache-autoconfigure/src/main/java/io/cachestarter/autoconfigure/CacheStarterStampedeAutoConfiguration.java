@@ -2,10 +2,10 @@ package io.cachestarter.autoconfigure;
 
 import java.time.Duration;
 
-import io.cachestarter.cache.CacheStore;
-import io.cachestarter.metrics.CacheStarterMetrics;
-import io.cachestarter.resilience.RedisGuard;
-import io.cachestarter.stampede.LoadCoordinator;
+import io.cachestarter.cache.CacheStarterMetrics;
+import io.cachestarter.cache.LoadCoordinator;
+import io.cachestarter.redis.CacheStore;
+import io.cachestarter.redis.RedisGuard;
 import io.cachestarter.stampede.RedisLoadCoordinator;
 import io.cachestarter.stampede.ReloadExecutor;
 

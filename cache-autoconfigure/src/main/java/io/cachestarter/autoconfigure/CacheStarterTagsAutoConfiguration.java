@@ -1,13 +1,13 @@
 package io.cachestarter.autoconfigure;
 
 import io.cachestarter.TagInvalidator;
-import io.cachestarter.cache.CacheStore;
+import io.cachestarter.cache.CacheStarterMetrics;
+import io.cachestarter.cache.EntryTagging;
 import io.cachestarter.interceptor.InvocationAdvisor;
 import io.cachestarter.interceptor.InvocationExpressions;
-import io.cachestarter.metrics.CacheStarterMetrics;
-import io.cachestarter.resilience.RedisGuard;
+import io.cachestarter.redis.CacheStore;
+import io.cachestarter.redis.RedisGuard;
 import io.cachestarter.tags.CacheTagsInterceptor;
-import io.cachestarter.tags.EntryTagging;
 import io.cachestarter.tags.InvalidateTagsInterceptor;
 import io.cachestarter.tags.RedisEntryTagging;
 import io.cachestarter.tags.RedisTagInvalidator;

@@ -1,9 +1,9 @@
 package io.cachestarter.autoconfigure;
 
+import io.cachestarter.cache.EntryTagging;
 import io.cachestarter.cache.StarterCacheManager;
 import io.cachestarter.interceptor.InvocationAdvisor;
 import io.cachestarter.interceptor.InvocationExpressions;
-import io.cachestarter.tags.EntryTagging;
 import io.cachestarter.writethrough.WriteThroughInterceptor;
 
 import org.springframework.beans.factory.BeanFactory;

@@ -1,10 +1,11 @@
 package io.cachestarter.cache;
 
-import io.cachestarter.metrics.CacheStarterMetrics;
-import io.cachestarter.resilience.RedisGuard;
+import io.cachestarter.cache.CacheStarterMetrics;
+import io.cachestarter.cache.EntryTagging;
+import io.cachestarter.cache.LoadCoordinator;
+import io.cachestarter.redis.CacheStore;
+import io.cachestarter.redis.RedisGuard;
 import io.cachestarter.serialization.CacheEntryCodec;
-import io.cachestarter.stampede.LoadCoordinator;
-import io.cachestarter.tags.EntryTagging;
 
 import org.springframework.core.convert.ConversionService;
 

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
+import io.cachestarter.cache.EntryTagging.TaggedWrite;
+import io.cachestarter.cache.LoadTask;
 import io.cachestarter.logging.RateLimitedLog;
-import io.cachestarter.resilience.RedisOperation;
+import io.cachestarter.redis.RedisOperation;
 import io.cachestarter.serialization.CacheEntry;
 import io.cachestarter.serialization.UnreadableValueException;
-import io.cachestarter.stampede.LoadTask;
-import io.cachestarter.tags.EntryTagging.TaggedWrite;
 import io.cachestarter.ttl.TtlPolicy;
 import org.jspecify.annotations.Nullable;
 
@@ -50,7 +50,7 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		this.settings = settings;
 		this.services = services;
 		this.keys = new CacheKeys(services.keyPrefix(), settings.name(), settings.version(), services.keyConversion());
-		this.ttlPolicy = new TtlPolicy(settings);
+		this.ttlPolicy = new TtlPolicy(settings.ttl(), settings.jitter(), settings.nullTtl(), settings.staleTtl());
 		this.refreshAhead = settings.refreshAhead();
 	}
 

@@ -2,7 +2,7 @@ package io.cachestarter.cache;
 
 import java.util.concurrent.Callable;
 
-import io.cachestarter.tags.EntryTagging;
+import io.cachestarter.cache.EntryTagging;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;

@@ -1,5 +1,6 @@
 /**
- * The Redis cache itself: the cache manager, the cache, its key layout and its Redis commands.
+ * The Redis cache itself: the cache manager, the cache, its key layout, and the small interfaces through which it
+ * calls the capabilities (loading, tagging, metrics), which implement them.
  */
 @NullMarked
 package io.cachestarter.cache;

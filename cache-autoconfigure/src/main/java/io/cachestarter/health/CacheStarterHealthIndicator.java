@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
 
-import io.cachestarter.cache.CacheStore;
+import io.cachestarter.redis.CacheStore;
+import io.cachestarter.redis.RedisGuard;
 import io.cachestarter.resilience.CircuitBreakerRedisGuard;
-import io.cachestarter.resilience.RedisGuard;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.jspecify.annotations.Nullable;
 

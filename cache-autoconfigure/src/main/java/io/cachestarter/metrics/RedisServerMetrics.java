@@ -8,10 +8,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
-import io.cachestarter.cache.CacheStore;
 import io.cachestarter.logging.RateLimitedLog;
-import io.cachestarter.resilience.RedisGuard;
-import io.cachestarter.resilience.RedisOperation;
+import io.cachestarter.redis.CacheStore;
+import io.cachestarter.redis.RedisGuard;
+import io.cachestarter.redis.RedisOperation;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;

@@ -5,8 +5,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
+import io.cachestarter.cache.CacheStarterMetrics;
 import io.cachestarter.logging.RateLimitedLog;
-import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.redis.FailureReason;
+import io.cachestarter.redis.RedisGuard;
+import io.cachestarter.redis.RedisOperation;
 import io.cachestarter.resilience.RemovalReplayLog.PendingRemoval;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
@@ -131,7 +134,7 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 		if (!this.replayLog.add(cache, operation, removal)) {
 			this.metrics.recordError(cache, "replay_overflow");
 			log.warn("replay-overflow", () -> "The replay log of removals is full: "
-					+ (CacheClearer.ALL_CACHES.equals(cache) ? "every cache" : "cache '" + cache + "'")
+					+ (RedisGuard.ALL_CACHES.equals(cache) ? "every cache" : "cache '" + cache + "'")
 					+ " will be cleared when Redis answers again, instead of replaying its removals one by one",
 					null);
 		}
@@ -199,7 +202,7 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 				return failure;
 			}
 			this.replayLog.cleared(cache);
-			logger.warn("Cleared " + (CacheClearer.ALL_CACHES.equals(cache) ? "every cache" : "cache '" + cache + "'")
+			logger.warn("Cleared " + (RedisGuard.ALL_CACHES.equals(cache) ? "every cache" : "cache '" + cache + "'")
 					+ " after Redis returned, because its removals overflowed the replay log");
 		}
 		int replayed = 0;

@@ -3,8 +3,11 @@ package io.cachestarter.resilience;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import io.cachestarter.cache.CacheStarterMetrics;
 import io.cachestarter.logging.RateLimitedLog;
-import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.redis.FailureReason;
+import io.cachestarter.redis.RedisGuard;
+import io.cachestarter.redis.RedisOperation;
 
 /**
  * The guard used when {@code cache-starter.resilience.enabled=false}: every failure falls back (counted and logged)

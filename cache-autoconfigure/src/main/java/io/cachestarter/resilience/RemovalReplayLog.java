@@ -6,6 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.cachestarter.redis.RedisGuard;
+import io.cachestarter.redis.RedisOperation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,7 +38,7 @@ final class RemovalReplayLog {
 	 * only: a removal of a cache that is already to be cleared is covered by that clear)
 	 */
 	synchronized boolean add(String cache, RedisOperation operation, Runnable removal) {
-		if (this.cachesToClear.contains(CacheClearer.ALL_CACHES) || this.cachesToClear.contains(cache)) {
+		if (this.cachesToClear.contains(RedisGuard.ALL_CACHES) || this.cachesToClear.contains(cache)) {
 			return true;
 		}
 		if (this.removals.size() < this.capacity) {
@@ -46,7 +48,7 @@ final class RemovalReplayLog {
 		}
 		this.cachesToClear.add(cache);
 		// The clear covers every pending removal of the cache: they need not take room any more.
-		this.removals.removeIf((pending) -> CacheClearer.ALL_CACHES.equals(cache) || pending.cache().equals(cache));
+		this.removals.removeIf((pending) -> RedisGuard.ALL_CACHES.equals(cache) || pending.cache().equals(cache));
 		this.empty = false;
 		return false;
 	}
@@ -62,7 +64,7 @@ final class RemovalReplayLog {
 
 	synchronized void cleared(String cache) {
 		this.cachesToClear.remove(cache);
-		if (CacheClearer.ALL_CACHES.equals(cache)) {
+		if (RedisGuard.ALL_CACHES.equals(cache)) {
 			this.removals.clear();
 		}
 		updateEmpty();

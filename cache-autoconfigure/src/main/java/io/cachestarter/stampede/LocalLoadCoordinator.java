@@ -10,8 +10,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.cachestarter.cache.CacheStarterMetrics;
+import io.cachestarter.cache.LoadCoordinator;
+import io.cachestarter.cache.LoadTask;
 import io.cachestarter.logging.RateLimitedLog;
-import io.cachestarter.metrics.CacheStarterMetrics;
 import io.cachestarter.serialization.CacheEntry;
 import org.jspecify.annotations.Nullable;
 

@@ -8,12 +8,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
-import io.cachestarter.cache.CacheStore;
-import io.cachestarter.cache.LuaScript;
+import io.cachestarter.cache.CacheStarterMetrics;
+import io.cachestarter.cache.LoadTask;
 import io.cachestarter.logging.RateLimitedLog;
-import io.cachestarter.metrics.CacheStarterMetrics;
-import io.cachestarter.resilience.RedisGuard;
-import io.cachestarter.resilience.RedisOperation;
+import io.cachestarter.redis.CacheStore;
+import io.cachestarter.redis.LuaScript;
+import io.cachestarter.redis.RedisGuard;
+import io.cachestarter.redis.RedisOperation;
 import io.cachestarter.serialization.CacheEntry;
 import org.jspecify.annotations.Nullable;
 

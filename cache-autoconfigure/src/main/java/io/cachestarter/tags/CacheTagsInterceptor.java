@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import io.cachestarter.CacheTags;
 import io.cachestarter.WriteThrough;
+import io.cachestarter.cache.EntryTagging;
 import io.cachestarter.interceptor.MethodAnnotations;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -20,8 +21,8 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.cache.annotation.AnnotationCacheOperationSource;
 import org.springframework.cache.interceptor.CacheEvictOperation;
 import org.springframework.cache.interceptor.CacheOperation;
-import org.springframework.cache.interceptor.CachePutOperation;
 import org.springframework.cache.interceptor.CacheOperationSource;
+import org.springframework.cache.interceptor.CachePutOperation;
 import org.springframework.core.MethodClassKey;
 
 /**

@@ -5,11 +5,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import io.cachestarter.cache.CacheStarterMetrics;
+import io.cachestarter.cache.EntryTagging;
 import io.cachestarter.interceptor.InvocationExpressions;
 import io.cachestarter.logging.RateLimitedLog;
-import io.cachestarter.metrics.CacheStarterMetrics;
-import io.cachestarter.resilience.RedisGuard;
-import io.cachestarter.resilience.RedisOperation;
+import io.cachestarter.redis.RedisGuard;
+import io.cachestarter.redis.RedisOperation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.expression.ExpressionException;

@@ -6,10 +6,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cachestarter.TagInvalidator;
-import io.cachestarter.metrics.CacheStarterMetrics;
-import io.cachestarter.resilience.CacheClearer;
-import io.cachestarter.resilience.RedisGuard;
-import io.cachestarter.resilience.RedisOperation;
+import io.cachestarter.cache.CacheStarterMetrics;
+import io.cachestarter.redis.RedisGuard;
+import io.cachestarter.redis.RedisOperation;
 
 /**
  * Invalidates tags on Redis: for each tag, first raises its epoch (so that loads already running are not cached),
@@ -54,7 +53,7 @@ public final class RedisTagInvalidator implements TagInvalidator {
 		long removed = 0;
 		for (String tag : distinct) {
 			Invalidation invalidation = new Invalidation(tag);
-			this.guard.remove(CacheClearer.ALL_CACHES, RedisOperation.INVALIDATE, invalidation);
+			this.guard.remove(RedisGuard.ALL_CACHES, RedisOperation.INVALIDATE, invalidation);
 			removed += invalidation.removed.get();
 		}
 		this.metrics.recordTagInvalidations(removed);

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.cachestarter.cache.CacheStore;
-import io.cachestarter.cache.LuaScript;
+import io.cachestarter.redis.CacheStore;
+import io.cachestarter.redis.LuaScript;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;

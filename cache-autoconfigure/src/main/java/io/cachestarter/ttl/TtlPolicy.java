@@ -3,8 +3,6 @@ package io.cachestarter.ttl;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.cachestarter.cache.CacheSettings;
-
 /**
  * Draws the TTL of each write from a cache's settings.
  * <p>
@@ -23,11 +21,18 @@ public final class TtlPolicy {
 
 	private final long staleMillis;
 
-	public TtlPolicy(CacheSettings settings) {
-		this.ttlMillis = settings.ttl().toMillis();
-		this.minTtlMillis = Math.max(1, (long) Math.ceil(this.ttlMillis * (1 - settings.jitter())));
-		this.nullTtlMillis = Math.max(1, settings.nullTtl().toMillis());
-		this.staleMillis = settings.staleTtl().toMillis();
+	/**
+	 * Creates a policy.
+	 * @param ttl the upper bound of every value's TTL
+	 * @param jitter fraction in [0, 0.5] by which a write's TTL may be shortened
+	 * @param nullTtl the TTL of a cached {@code null}
+	 * @param staleTtl how long a value stays in Redis after its TTL; zero for none
+	 */
+	public TtlPolicy(Duration ttl, double jitter, Duration nullTtl, Duration staleTtl) {
+		this.ttlMillis = ttl.toMillis();
+		this.minTtlMillis = Math.max(1, (long) Math.ceil(this.ttlMillis * (1 - jitter)));
+		this.nullTtlMillis = Math.max(1, nullTtl.toMillis());
+		this.staleMillis = staleTtl.toMillis();
 	}
 
 	/**

@@ -4,13 +4,13 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 import io.cachestarter.WriteThrough;
+import io.cachestarter.cache.EntryTagging;
 import io.cachestarter.cache.StarterCacheManager;
 import io.cachestarter.cache.StarterRedisCache;
 import io.cachestarter.interceptor.AbstractAfterReturningInterceptor;
 import io.cachestarter.interceptor.AfterCommit;
 import io.cachestarter.interceptor.Invocation;
 import io.cachestarter.interceptor.InvocationExpressions;
-import io.cachestarter.tags.EntryTagging;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -7,8 +7,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.cachestarter.cache.CacheStarterMetrics;
 import io.cachestarter.cache.StarterCacheManager;
-import io.cachestarter.metrics.CacheStarterMetrics;
 import io.cachestarter.metrics.MicrometerCacheStarterMetrics;
 import io.cachestarter.test.redis.RedisServerExtension;
 import io.micrometer.core.instrument.Counter;

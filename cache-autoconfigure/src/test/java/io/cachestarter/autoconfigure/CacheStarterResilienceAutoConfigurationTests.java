@@ -2,9 +2,9 @@ package io.cachestarter.autoconfigure;
 
 import java.time.Duration;
 
+import io.cachestarter.redis.RedisGuard;
 import io.cachestarter.resilience.CircuitBreakerRedisGuard;
 import io.cachestarter.resilience.FailSafeRedisGuard;
-import io.cachestarter.resilience.RedisGuard;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;

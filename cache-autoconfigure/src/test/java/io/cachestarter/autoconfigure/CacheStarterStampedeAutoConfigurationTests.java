@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
+import io.cachestarter.cache.CacheStarterMetrics;
+import io.cachestarter.cache.LoadCoordinator;
+import io.cachestarter.cache.LoadTask;
 import io.cachestarter.cache.StarterCacheManager;
-import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.redis.RedisGuard;
+import io.cachestarter.redis.RedisOperation;
 import io.cachestarter.resilience.FailSafeRedisGuard;
-import io.cachestarter.resilience.RedisGuard;
-import io.cachestarter.resilience.RedisOperation;
-import io.cachestarter.stampede.LoadCoordinator;
-import io.cachestarter.stampede.LoadTask;
 import io.cachestarter.stampede.LocalLoadCoordinator;
 import io.cachestarter.stampede.RedisLoadCoordinator;
 import io.cachestarter.test.redis.RedisServerExtension;

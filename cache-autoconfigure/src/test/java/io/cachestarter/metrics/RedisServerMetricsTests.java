@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
-import io.cachestarter.cache.CacheStore;
+import io.cachestarter.redis.CacheStore;
 import io.cachestarter.resilience.FailSafeRedisGuard;
 import io.cachestarter.test.redis.RedisServerExtension;
 import io.micrometer.core.instrument.Gauge;

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.cachestarter.redis.RedisGuard;
+import io.cachestarter.redis.RedisOperation;
 import io.cachestarter.testapp.RecordingMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -131,7 +133,7 @@ class CircuitBreakerRedisGuardTests {
 		this.breaker.transitionToForcedOpenState();
 		this.guard.remove("products", RedisOperation.EVICT, () -> record("products-1"));
 		this.guard.remove("others", RedisOperation.EVICT, () -> record("others-1"));
-		this.guard.remove(CacheClearer.ALL_CACHES, RedisOperation.INVALIDATE, () -> record("tag"));
+		this.guard.remove(RedisGuard.ALL_CACHES, RedisOperation.INVALIDATE, () -> record("tag"));
 		this.guard.remove("others", RedisOperation.EVICT, () -> record("others-2"));
 		this.breaker.transitionToClosedState();
 

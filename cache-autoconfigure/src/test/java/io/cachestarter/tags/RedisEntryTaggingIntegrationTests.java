@@ -6,11 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
-import io.cachestarter.cache.CacheStore;
+import io.cachestarter.cache.CacheStarterMetrics;
+import io.cachestarter.cache.EntryTagging;
+import io.cachestarter.cache.EntryTagging.TaggedWrite;
 import io.cachestarter.interceptor.InvocationExpressions;
-import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.redis.CacheStore;
 import io.cachestarter.resilience.FailSafeRedisGuard;
-import io.cachestarter.tags.EntryTagging.TaggedWrite;
 import io.cachestarter.test.redis.RedisServerExtension;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.aopalliance.intercept.MethodInvocation;

@@ -11,7 +11,7 @@ import io.cachestarter.InvalidateTags;
 import io.cachestarter.TagInvalidator;
 import io.cachestarter.autoconfigure.CacheStarterAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterTagsAutoConfiguration;
-import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.cache.CacheStarterMetrics;
 import io.cachestarter.test.redis.RedisServerExtension;
 import io.cachestarter.testapp.Product;
 import io.cachestarter.testapp.RecordingMetrics;

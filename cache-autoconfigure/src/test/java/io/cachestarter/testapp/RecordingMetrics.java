@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.cache.CacheStarterMetrics;
 
 /**
  * Counts the starter's events by name, for tests that need to see a counter move without Micrometer.

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
-import io.cachestarter.cache.CacheSettings;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +12,7 @@ class TtlPolicyTests {
 
 	@Test
 	void drawsValueTtlsUniformlyBelowTheTtl() {
-		TtlPolicy policy = new TtlPolicy(settings(Duration.ofSeconds(100), 0.2, Duration.ZERO));
+		TtlPolicy policy = policy(Duration.ofSeconds(100), 0.2, Duration.ZERO);
 		Set<Long> seen = new HashSet<>();
 		long below90 = 0;
 		for (int i = 0; i < 10_000; i++) {
@@ -28,7 +27,7 @@ class TtlPolicyTests {
 
 	@Test
 	void zeroJitterGivesTheTtl() {
-		TtlPolicy policy = new TtlPolicy(settings(Duration.ofSeconds(10), 0, Duration.ZERO));
+		TtlPolicy policy = policy(Duration.ofSeconds(10), 0, Duration.ZERO);
 		for (int i = 0; i < 100; i++) {
 			assertThat(policy.nextValueTtlMillis()).isEqualTo(10_000L);
 		}
@@ -36,14 +35,13 @@ class TtlPolicyTests {
 
 	@Test
 	void staleWindowExtendsOnlyTheRedisTtl() {
-		TtlPolicy policy = new TtlPolicy(settings(Duration.ofSeconds(10), 0, Duration.ofSeconds(5)));
+		TtlPolicy policy = policy(Duration.ofSeconds(10), 0, Duration.ofSeconds(5));
 		assertThat(policy.redisTtlMillis(policy.nextValueTtlMillis())).isEqualTo(15_000L);
 		assertThat(policy.nullTtlMillis()).isEqualTo(1_000L);
 	}
 
-	private static CacheSettings settings(Duration ttl, double jitter, Duration stale) {
-		return new CacheSettings("c", ttl, jitter, true, Duration.ofSeconds(1), 1, 0, stale,
-				new CacheSettings.Local(false, 1, Duration.ofSeconds(1)));
+	private static TtlPolicy policy(Duration ttl, double jitter, Duration stale) {
+		return new TtlPolicy(ttl, jitter, Duration.ofSeconds(1), stale);
 	}
 
 }

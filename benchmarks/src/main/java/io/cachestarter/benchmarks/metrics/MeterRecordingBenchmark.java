@@ -2,7 +2,7 @@ package io.cachestarter.benchmarks.metrics;
 
 import java.util.concurrent.TimeUnit;
 
-import io.cachestarter.metrics.CacheStarterMetrics;
+import io.cachestarter.cache.CacheStarterMetrics;
 import io.cachestarter.metrics.MicrometerCacheStarterMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

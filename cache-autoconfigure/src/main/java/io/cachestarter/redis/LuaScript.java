@@ -1,4 +1,4 @@
-package io.cachestarter.cache;
+package io.cachestarter.redis;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.cachestarter.stampede;
+package io.cachestarter.cache;
 
 import org.jspecify.annotations.Nullable;
 

@@ -1,4 +1,4 @@
-package io.cachestarter.tags;
+package io.cachestarter.cache;
 
 import java.util.concurrent.Callable;
 

@@ -1,4 +1,4 @@
-package io.cachestarter.metrics;
+package io.cachestarter.cache;
 
 /**
  * What cache-starter's capabilities record about their work. Each method is one of the starter's own meters; an

@@ -1,4 +1,4 @@
-package io.cachestarter.resilience;
+package io.cachestarter.redis;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.cachestarter.resilience;
+package io.cachestarter.redis;
 
 import io.lettuce.core.RedisCommandTimeoutException;
 

@@ -1,4 +1,4 @@
-package io.cachestarter.metrics;
+package io.cachestarter.cache;
 
 /**
  * Records nothing: used when Micrometer is absent.

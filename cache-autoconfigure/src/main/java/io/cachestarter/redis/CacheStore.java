@@ -1,4 +1,4 @@
-package io.cachestarter.cache;
+package io.cachestarter.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.cachestarter.resilience;
+package io.cachestarter.redis;
 
 import java.util.function.Supplier;
 
@@ -11,6 +11,12 @@ import java.util.function.Supplier;
  * out of these methods.
  */
 public interface RedisGuard {
+
+	/**
+	 * The cache name of a removal that spans every cache (for example a tag invalidation): if it overflows the
+	 * replay log, every cache is cleared.
+	 */
+	String ALL_CACHES = "";
 
 	/**
 	 * Runs a Redis call, or returns the fallback when Redis fails, times out or is considered down.
