@@ -1,24 +1,35 @@
 package io.cachestarter.autoconfigure;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 import io.cachestarter.autoconfigure.CacheStarterProperties.CacheSpec;
+import io.cachestarter.autoconfigure.SpringDataCacheSettings.PerCache;
 import io.cachestarter.cache.CacheSettings;
+import io.cachestarter.cache.CacheSettingsSource;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.convert.ConversionService;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Merges per-cache properties, {@code defaults} and the built-in defaults into {@link CacheSettings}, and checks
- * every rule at start-up: a bad value throws an {@link InvalidCacheStarterPropertyException} naming the property.
+ * Merges what configures a cache into its {@link CacheSettings}, and checks every rule at start-up: a bad value
+ * throws an {@link InvalidCacheStarterPropertyException} naming the property.
+ * <p>
+ * For {@code ttl} and {@code cache-null-values} the precedence is, highest first:
+ * {@code cache-starter.caches.<name>.*}, the cache's own {@code RedisCacheConfiguration} from a
+ * {@code RedisCacheManagerBuilderCustomizer}, {@code cache-starter.defaults.*}, {@code spring.cache.redis.*} (or a
+ * {@code RedisCacheConfiguration} bean), the built-in default. Every other setting comes from
+ * {@code cache-starter.caches.<name>.*}, then {@code cache-starter.defaults.*}, then the built-in default.
  * <p>
  * A {@code null-ttl} or {@code local.ttl} that a cache sets above its own {@code ttl} is an error; one it inherits
- * from {@code defaults} is capped at its {@code ttl}.
+ * is capped at its {@code ttl}.
  */
-final class CacheSettingsResolver implements Function<String, CacheSettings> {
+final class CacheSettingsResolver implements CacheSettingsSource {
 
 	static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
 
@@ -34,29 +45,61 @@ final class CacheSettingsResolver implements Function<String, CacheSettings> {
 
 	private final CacheSpec defaults;
 
+	private final SpringDataCacheSettings springData;
+
+	private final CacheSettings defaultSettings;
+
+	private final Set<String> declared = new LinkedHashSet<>();
+
 	private final Map<String, CacheSettings> resolved = new ConcurrentHashMap<>();
 
 	CacheSettingsResolver(CacheStarterProperties properties) {
+		this(properties, SpringDataCacheSettings.none());
+	}
+
+	CacheSettingsResolver(CacheStarterProperties properties, SpringDataCacheSettings springData) {
 		this.defaults = properties.getDefaults();
+		this.springData = springData;
 		validateGlobal(properties);
 		// Resolving the defaults checks them once for every cache that will inherit them.
-		resolve("defaults", this.defaults, PREFIX + "defaults.");
+		this.defaultSettings = resolve("defaults", this.defaults, PREFIX + "defaults.");
 		properties.getCaches()
 			.forEach((name, spec) -> this.resolved.put(name, resolve(name, spec, PREFIX + "caches." + name + ".")));
+		this.declared.addAll(properties.getCaches().keySet());
+		this.declared.addAll(springData.cacheNames());
 	}
 
 	@Override
-	public CacheSettings apply(String cacheName) {
+	public Collection<String> declaredCacheNames() {
+		return Set.copyOf(this.declared);
+	}
+
+	@Override
+	public CacheSettings settingsOf(String cacheName) {
 		return this.resolved.computeIfAbsent(cacheName, (name) -> resolve(name, new CacheSpec(), PREFIX + "defaults."));
 	}
 
+	@Override
+	public CacheSettings defaults() {
+		return this.defaultSettings;
+	}
+
+	@Override
+	public ConversionService keyConversionOf(String cacheName) {
+		return this.springData.keyConversionOf(cacheName);
+	}
+
 	private CacheSettings resolve(String name, CacheSpec spec, String specPrefix) {
-		Duration ttl = pick(spec.getTtl(), this.defaults.getTtl(), DEFAULT_TTL);
+		PerCache springDataCache = "defaults".equals(name) ? null : this.springData.cache(name);
+		Duration ttl = pick(spec.getTtl(), (springDataCache != null) ? springDataCache.ttl() : null,
+				this.defaults.getTtl(), this.springData.defaultTtl(), DEFAULT_TTL);
 		check(isPositive(ttl), property(spec.getTtl(), specPrefix, "ttl"), format(ttl), "must be greater than 0");
 		double jitter = pick(spec.getJitter(), this.defaults.getJitter(), DEFAULT_JITTER);
 		check(jitter >= 0 && jitter <= 0.5, property(spec.getJitter(), specPrefix, "jitter"), jitter,
 				"must be between 0 and 0.5");
-		boolean cacheNulls = pick(spec.getCacheNullValues(), this.defaults.getCacheNullValues(), true);
+		boolean cacheNulls = pick(spec.getCacheNullValues(),
+				(springDataCache != null) ? springDataCache.cacheNullValues() : null, this.defaults.getCacheNullValues(),
+				this.springData.defaultCacheNullValues(), true);
 		Duration nullTtl = boundedByTtl(spec.getNullTtl(), this.defaults.getNullTtl(), DEFAULT_NULL_TTL, ttl,
 				specPrefix, "null-ttl");
 		int version = pick(spec.getVersion(), this.defaults.getVersion(), 1);
@@ -112,6 +155,18 @@ final class CacheSettingsResolver implements Function<String, CacheSettings> {
 
 	private static <T> T pick(@Nullable T own, @Nullable T inherited, T builtIn) {
 		return (own != null) ? own : (inherited != null) ? inherited : builtIn;
+	}
+
+	/** The first value that is set, in order of precedence. */
+	private static <T> T pick(@Nullable T own, @Nullable T springDataCache, @Nullable T defaults,
+			@Nullable T springDataDefaults, T builtIn) {
+		if (own != null) {
+			return own;
+		}
+		if (springDataCache != null) {
+			return springDataCache;
+		}
+		return pick(defaults, springDataDefaults, builtIn);
 	}
 
 	private static void check(boolean valid, String property, Object value, String rule) {

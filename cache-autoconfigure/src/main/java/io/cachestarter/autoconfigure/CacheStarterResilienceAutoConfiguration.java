@@ -2,6 +2,7 @@ package io.cachestarter.autoconfigure;
 
 import io.cachestarter.cache.CacheStarterMetrics;
 import io.cachestarter.cache.StarterCacheManager;
+import io.cachestarter.redis.AsyncExecutor;
 import io.cachestarter.redis.RedisGuard;
 import io.cachestarter.resilience.CircuitBreakerDefaults;
 import io.cachestarter.resilience.CircuitBreakerRedisGuard;
@@ -61,7 +62,8 @@ public final class CacheStarterResilienceAutoConfiguration {
 		@ConditionalOnMissingBean(RedisGuard.class)
 		CircuitBreakerRedisGuard circuitBreakerRedisGuard(CacheStarterProperties properties, Environment environment,
 				ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
-				ObjectProvider<CacheStarterMetrics> metrics, ObjectProvider<StarterCacheManager> cacheManager) {
+				ObjectProvider<CacheStarterMetrics> metrics, ObjectProvider<StarterCacheManager> cacheManager,
+				AsyncExecutor cacheStarterAsyncExecutor) {
 			int replayLogSize = properties.getResilience().getReplayLogSize();
 			if (replayLogSize <= 0) {
 				throw new InvalidCacheStarterPropertyException("cache-starter.resilience.replay-log-size",
@@ -76,7 +78,8 @@ public final class CacheStarterResilienceAutoConfiguration {
 			CircuitBreaker circuitBreaker = registry.find(CircuitBreakerDefaults.INSTANCE_NAME)
 				.orElseGet(() -> registry.circuitBreaker(CircuitBreakerDefaults.INSTANCE_NAME, defaults.toConfig()));
 			return new CircuitBreakerRedisGuard(circuitBreaker, metrics.getIfAvailable(CacheStarterMetrics::noop),
-					replayLogSize, new CacheManagerClearer(cacheManager), commandTimeout.value());
+					replayLogSize, new CacheManagerClearer(cacheManager), commandTimeout.value(),
+					cacheStarterAsyncExecutor);
 		}
 
 	}

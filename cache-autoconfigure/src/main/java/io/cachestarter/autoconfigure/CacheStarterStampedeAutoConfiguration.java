@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import io.cachestarter.cache.CacheStarterMetrics;
 import io.cachestarter.cache.LoadCoordinator;
+import io.cachestarter.redis.AsyncCacheStore;
+import io.cachestarter.redis.AsyncExecutor;
 import io.cachestarter.redis.CacheStore;
 import io.cachestarter.redis.RedisGuard;
 import io.cachestarter.stampede.RedisLoadCoordinator;
@@ -34,14 +36,18 @@ public final class CacheStarterStampedeAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LoadCoordinator redisLoadCoordinator(CacheStarterProperties properties, Environment environment,
-			RedisConnectionFactory connectionFactory, ReloadExecutor reloadExecutor, ObjectProvider<RedisGuard> redisGuard,
+			RedisConnectionFactory connectionFactory, ReloadExecutor reloadExecutor,
+			AsyncExecutor cacheStarterAsyncExecutor, ObjectProvider<RedisGuard> redisGuard,
 			ObjectProvider<CacheStarterMetrics> metrics) {
 		CacheStarterProperties.Stampede stampede = properties.getStampede();
 		Duration lease = checkPositive("lock-lease", stampede.getLockLease());
 		Duration waitTimeout = checkPositive("wait-timeout", stampede.getWaitTimeout());
 		// The guard is looked up on first use: whichever capability supplies it may itself depend on the cache.
-		return new RedisLoadCoordinator(reloadExecutor, metrics.getIfAvailable(CacheStarterMetrics::noop),
-				new CacheStore(connectionFactory), SingletonSupplier.of(redisGuard::getObject),
+		CacheStore store = new CacheStore(connectionFactory);
+		return new RedisLoadCoordinator(reloadExecutor, cacheStarterAsyncExecutor,
+				metrics.getIfAvailable(CacheStarterMetrics::noop), store,
+				AsyncCacheStore.create(connectionFactory, store, cacheStarterAsyncExecutor),
+				SingletonSupplier.of(redisGuard::getObject),
 				CacheStarterAutoConfiguration.keyPrefix(properties, environment), lease, waitTimeout);
 	}
 

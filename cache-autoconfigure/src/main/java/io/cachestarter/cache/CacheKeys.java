@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.springframework.cache.interceptor.SimpleKey;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
+import org.springframework.util.ObjectUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -47,6 +48,12 @@ public final class CacheKeys {
 		return this.entryPrefix;
 	}
 
+	/**
+	 * A key's text: a {@code String} as it is, a {@link SimpleKey} (several arguments) by its own form, anything else
+	 * through the configuration's conversion service (its converters first, then the key's own {@code toString()}).
+	 * A key whose only text is {@code Object}'s identity form ({@code Type@hash}) would never be found again: it is
+	 * rejected.
+	 */
 	private String toText(Object key) {
 		if (key instanceof String text) {
 			return text;
@@ -54,18 +61,20 @@ public final class CacheKeys {
 		if (key instanceof SimpleKey) {
 			return key.toString();
 		}
+		String text = null;
 		TypeDescriptor source = TypeDescriptor.forObject(key);
 		if (this.conversionService.canConvert(source, STRING)) {
-			String text = (String) this.conversionService.convert(key, source, STRING);
-			if (text != null) {
-				return text;
-			}
+			text = (String) this.conversionService.convert(key, source, STRING);
 		}
-		if (hasOwnToString(key)) {
-			return key.toString();
+		if (text == null && hasOwnToString(key)) {
+			text = key.toString();
 		}
-		throw new IllegalStateException("Cannot turn a key of type " + key.getClass().getName() + " of cache '"
-				+ this.cacheName + "' into a Redis key: give it a toString() or a Converter to String");
+		if (text == null || text.equals(ObjectUtils.identityToString(key))) {
+			throw new IllegalArgumentException("Cannot turn a key of type " + key.getClass().getName() + " of cache '"
+					+ this.cacheName + "' into a Redis key: it has no text form; give it a toString() or register a "
+					+ "Converter to String with RedisCacheConfiguration.configureKeyConverters");
+		}
+		return text;
 	}
 
 	private static boolean hasOwnToString(Object key) {

@@ -45,6 +45,35 @@ public interface EntryTagging {
 	}
 
 	/**
+	 * Captures the current call's tag context, so that later steps of the same call that run on other threads (the
+	 * asynchronous face: the load of a miss, the write of its result) run in it and share its load start.
+	 * @return the captured context; {@link Captured#NONE} when the call carries no tags
+	 */
+	default Captured capture() {
+		return Captured.NONE;
+	}
+
+	/**
+	 * A call's tag context, captured on the caller's thread.
+	 */
+	@FunctionalInterface
+	interface Captured {
+
+		/** No tag context: tasks run as they are. */
+		Captured NONE = Callable::call;
+
+		/**
+		 * Runs a task in the captured context.
+		 * @param <T> the result type
+		 * @param task the task
+		 * @return its result
+		 * @throws Exception what the task threw
+		 */
+		<T> T call(Callable<T> task) throws Exception;
+
+	}
+
+	/**
 	 * The two halves of writing a tagged entry, around the cache's own {@code SET}.
 	 */
 	interface TaggedWrite {

@@ -8,7 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.cachestarter.cache.CacheStatistics.HotKey;
+import io.cachestarter.cache.CacheCounters.HotKey;
 
 /**
  * A bounded, sampled count of the most requested keys of one cache. One get in {@value #SAMPLE_ONE_IN} is counted;

@@ -39,9 +39,10 @@ public interface LoadTask {
 	 * load. For a missing key, any entry a reader would be served satisfies the load; for a background reload, only an
 	 * entry that is no longer due for a reload does.
 	 * @param current the entry read from Redis
+	 * @param backgroundReload whether the task runs as a background reload rather than for a missing key
 	 * @return {@code true} to use {@code current} instead of loading
 	 */
-	default boolean isSatisfiedBy(CacheEntry current) {
+	default boolean isSatisfiedBy(CacheEntry current, boolean backgroundReload) {
 		return true;
 	}
 

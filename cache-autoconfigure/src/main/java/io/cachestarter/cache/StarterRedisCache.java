@@ -3,32 +3,49 @@ package io.cachestarter.cache;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
+import io.cachestarter.cache.AsyncMisses.Miss;
+import io.cachestarter.cache.EntryTagging.Captured;
 import io.cachestarter.cache.EntryTagging.TaggedWrite;
-import io.cachestarter.cache.LoadTask;
 import io.cachestarter.logging.RateLimitedLog;
+import io.cachestarter.redis.NonBlockingThreads;
 import io.cachestarter.redis.RedisOperation;
 import io.cachestarter.serialization.CacheEntry;
-import io.cachestarter.serialization.UnreadableValueException;
 import io.cachestarter.ttl.TtlPolicy;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.cache.support.AbstractValueAdaptingCache;
 import org.springframework.cache.support.NullValue;
 import org.springframework.cache.support.SimpleValueWrapper;
+import org.springframework.data.redis.cache.RedisCache;
+import org.springframework.data.redis.cache.RedisCacheConfiguration;
+import org.springframework.data.redis.cache.RedisCacheWriter;
 
 /**
- * A Spring {@link org.springframework.cache.Cache} on Redis with the production behaviour built in: jittered TTLs,
- * versioned keys, negative caching with its own TTL, safe JSON, single-flight loads, refresh-ahead and serve-stale,
- * tags, and a guard that turns every Redis failure into a miss or a skipped write.
+ * A Spring Data {@link RedisCache} with the production behaviour built in: jittered TTLs, versioned keys, negative
+ * caching with its own TTL, safe JSON, single-flight loads, refresh-ahead and serve-stale, tags, and a guard that
+ * turns every Redis failure into a miss or a skipped write.
  * <p>
- * Reads are misses when Redis fails or the stored value cannot be read (the key is then removed); writes are
- * synchronous and skipped on failure; removals that fail are replayed when Redis returns.
+ * It has two faces over the same steps. The synchronous one ({@code get}, {@code put}, ...) serves methods that
+ * return values; the asynchronous one ({@code retrieve}) serves methods that return a {@code CompletableFuture},
+ * {@code Mono} or {@code Flux}, never blocks the calling thread and never runs on Lettuce's event loop. A read is:
+ * the key, the near cache, Redis, decode, then the loader on a miss. A write is: encode, Redis, then tags and the
+ * near cache. Reads are misses when Redis fails or the stored value cannot be read; writes have reached Redis (or
+ * failed into the fallback) when they return, except a put made on a thread that must not block, which is sent
+ * without waiting and awaited at shutdown; removals that fail are replayed when Redis returns.
+ * <p>
+ * Where it deliberately differs from Spring Data's cache: a key without a text form is rejected with a clear
+ * message; a {@code null} put into a cache that does not cache nulls removes the entry instead of throwing; values
+ * are JSON in the starter's envelope whatever serializer the configuration names.
  */
-public class StarterRedisCache extends AbstractValueAdaptingCache {
+public class StarterRedisCache extends RedisCache {
 
 	private static final RateLimitedLog log = new RateLimitedLog(StarterRedisCache.class, Duration.ofSeconds(30));
+
+	private static final CacheEntry UNREACHABLE = RedisEntries.UNREACHABLE;
 
 	private final CacheSettings settings;
 
@@ -38,30 +55,38 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 
 	private final TtlPolicy ttlPolicy;
 
-	private final CacheStatistics statistics = new CacheStatistics();
+	private final CacheCounters counters = new CacheCounters();
 
-	private final double refreshAhead;
+	private final RedisEntries redis;
+
+	private final NearCache near;
+
+	private final PendingWrites pendingWrites;
+
+	private final AsyncMisses asyncMisses = new AsyncMisses();
 
 	/** A miss of a get without loader on this thread: the method runs outside the cache and its put ends the load. */
 	private final ThreadLocal<@Nullable PendingLoad> pendingLoad = new ThreadLocal<>();
 
-	public StarterRedisCache(CacheSettings settings, CacheServices services) {
-		super(settings.cacheNullValues());
+	/**
+	 * Creates a cache.
+	 * @param settings its effective settings
+	 * @param configuration the Spring Data configuration that describes them
+	 * @param cacheWriter the writer Spring Data code reaches through {@link #getNativeCache()}
+	 * @param services what the caches of a manager share
+	 * @param pendingWrites where writes sent without waiting are counted
+	 */
+	StarterRedisCache(CacheSettings settings, RedisCacheConfiguration configuration, RedisCacheWriter cacheWriter,
+			CacheServices services, PendingWrites pendingWrites) {
+		super(settings.name(), cacheWriter, configuration);
 		this.settings = settings;
 		this.services = services;
-		this.keys = new CacheKeys(services.keyPrefix(), settings.name(), settings.version(), services.keyConversion());
+		this.keys = new CacheKeys(services.keyPrefix(), settings.name(), settings.version(),
+				configuration.getConversionService());
 		this.ttlPolicy = new TtlPolicy(settings.ttl(), settings.jitter(), settings.nullTtl(), settings.staleTtl());
-		this.refreshAhead = settings.refreshAhead();
-	}
-
-	@Override
-	public String getName() {
-		return this.settings.name();
-	}
-
-	@Override
-	public Object getNativeCache() {
-		return this.services.store();
+		this.redis = new RedisEntries(settings.name(), services);
+		this.near = services.nearCaches().create(settings);
+		this.pendingWrites = pendingWrites;
 	}
 
 	/**
@@ -74,10 +99,10 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 
 	/**
 	 * Returns this cache's counters in this JVM.
-	 * @return the statistics
+	 * @return the counters
 	 */
-	public CacheStatistics getStatistics() {
-		return this.statistics;
+	public CacheCounters getCounters() {
+		return this.counters;
 	}
 
 	/**
@@ -89,17 +114,24 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	}
 
 	@Override
+	protected String createCacheKey(Object key) {
+		return this.keys.redisKey(key);
+	}
+
+	// ---- Reads: the key, the near cache, Redis, decode; then the loader on a miss.
+
+	@Override
 	protected @Nullable Object lookup(Object key) {
 		String redisKey = this.keys.redisKey(key);
-		CacheEntry entry = read(redisKey);
+		CacheEntry entry = readEntry(redisKey);
 		// Without a loader a stale entry cannot be reloaded in the background: past its TTL it is a miss.
-		if (entry == null || (entry.isExpired(System.currentTimeMillis()) && isStaleWindowOn())) {
-			this.statistics.miss(redisKey);
+		if (entry == null || entry == UNREACHABLE || isStale(entry, System.currentTimeMillis())) {
+			this.counters.miss(redisKey);
 			this.services.tagging().beforeLoad();
 			this.pendingLoad.set(new PendingLoad(redisKey, System.nanoTime()));
 			return null;
 		}
-		this.statistics.hit(redisKey);
+		this.counters.hit(redisKey);
 		return (entry.value() != null) ? entry.value() : NullValue.INSTANCE;
 	}
 
@@ -107,22 +139,21 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
 		String redisKey = this.keys.redisKey(key);
-		CacheEntry entry = read(redisKey);
-		if (entry != null) {
-			long now = System.currentTimeMillis();
-			if (entry.isExpired(now) && isStaleWindowOn()) {
-				this.services.metrics().recordStaleServed(getName());
+		CacheEntry entry = readEntry(redisKey);
+		if (entry != null && entry != UNREACHABLE) {
+			if (needsReload(entry)) {
 				refresh(new Task(key, redisKey, valueLoader));
 			}
-			else if (isDueForRefresh(entry, now)) {
-				refresh(new Task(key, redisKey, valueLoader));
-			}
-			this.statistics.hit(redisKey);
+			this.counters.hit(redisKey);
 			return (T) entry.value();
 		}
-		this.statistics.miss(redisKey);
-		this.services.tagging().beforeLoad();
+		this.counters.miss(redisKey);
 		try {
+			if (entry == UNREACHABLE) {
+				// Redis just failed: the method serves this call, and no write waits for Redis a second time.
+				return valueLoader.call();
+			}
+			this.services.tagging().beforeLoad();
 			return (T) this.services.loads().load(new Task(key, redisKey, valueLoader));
 		}
 		catch (ValueRetrievalException ex) {
@@ -134,10 +165,122 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	}
 
 	@Override
+	public CompletableFuture<ValueWrapper> retrieve(Object key) {
+		String redisKey = this.keys.redisKey(key);
+		Captured tags = this.services.tagging().capture();
+		return readEntryAsync(redisKey).thenApply((entry) -> {
+			if (entry == null || entry == UNREACHABLE || isStale(entry, System.currentTimeMillis())) {
+				this.counters.miss(redisKey);
+				this.asyncMisses.begin(redisKey, tags, entry == UNREACHABLE);
+				if (entry != UNREACHABLE) {
+					inContext(tags, () -> this.services.tagging().beforeLoad());
+				}
+				return null;
+			}
+			this.counters.hit(redisKey);
+			return (ValueWrapper) new SimpleValueWrapper(entry.value());
+		});
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
+		String redisKey = this.keys.redisKey(key);
+		Captured tags = this.services.tagging().capture();
+		return readEntryAsync(redisKey).thenCompose((entry) -> {
+			if (entry != null && entry != UNREACHABLE) {
+				if (needsReload(entry)) {
+					refresh(new AsyncTask(key, redisKey, valueLoader, tags));
+				}
+				this.counters.hit(redisKey);
+				return CompletableFuture.completedFuture((T) entry.value());
+			}
+			this.counters.miss(redisKey);
+			AsyncTask task = new AsyncTask(key, redisKey, valueLoader, tags);
+			if (entry == UNREACHABLE) {
+				return (CompletableFuture<T>) task.loadWithoutWriting();
+			}
+			return this.services.loads().loadAsync(task).thenApply((value) -> (T) value);
+		});
+	}
+
+	/** The one read of the synchronous face: the near cache, then Redis. */
+	@Nullable CacheEntry readEntry(String redisKey) {
+		CacheEntry entry = this.near.get(redisKey);
+		if (entry != null) {
+			return entry;
+		}
+		long token = this.near.beforeRead(redisKey);
+		entry = this.redis.read(redisKey);
+		if (entry != null && entry != UNREACHABLE) {
+			this.near.afterRead(redisKey, token, entry);
+		}
+		return entry;
+	}
+
+	/** The one read of the asynchronous face: the near cache, then Redis. */
+	CompletableFuture<@Nullable CacheEntry> readEntryAsync(String redisKey) {
+		CacheEntry cached = this.near.get(redisKey);
+		if (cached != null) {
+			return CompletableFuture.completedFuture(cached);
+		}
+		long token = this.near.beforeRead(redisKey);
+		return this.redis.readAsync(redisKey).thenApply((entry) -> {
+			if (entry != null && entry != UNREACHABLE) {
+				this.near.afterRead(redisKey, token, entry);
+			}
+			return entry;
+		});
+	}
+
+	/** Whether a hit with a loader starts a background reload: of a stale entry, or of one due for refresh-ahead. */
+	private boolean needsReload(CacheEntry entry) {
+		long now = System.currentTimeMillis();
+		if (isStale(entry, now)) {
+			this.services.metrics().recordStaleServed(getName());
+			return true;
+		}
+		return isDueForRefresh(entry, now);
+	}
+
+	private void refresh(LoadTask task) {
+		// The coordinator counts the reloads it actually runs (cache.starter.refreshes), not every hit that asks.
+		this.services.loads().refresh(task);
+	}
+
+	// ---- Writes: encode, Redis, then tags and the near cache.
+
+	@Override
 	public void put(Object key, @Nullable Object value) {
 		String redisKey = this.keys.redisKey(key);
+		Miss miss = this.asyncMisses.take(redisKey);
+		if (miss != null) {
+			putAfterAsyncMiss(redisKey, unwrapNull(value), miss);
+			return;
+		}
 		recordPendingLoad(redisKey);
-		write(key, redisKey, unwrapNull(value), false);
+		if (NonBlockingThreads.isCurrent()) {
+			this.pendingWrites.track(writeAsync(redisKey, unwrapNull(value), this.services.tagging().capture()));
+			return;
+		}
+		write(redisKey, unwrapNull(value), false);
+	}
+
+	/**
+	 * Spring's put of what an asynchronous method loaded after a miss of {@link #retrieve(Object)}: it runs in the
+	 * call's tag context, and is skipped when Redis failed on the read.
+	 */
+	private void putAfterAsyncMiss(String redisKey, @Nullable Object value, Miss miss) {
+		this.services.metrics().recordLoad(getName(), System.nanoTime() - miss.startNanos());
+		if (miss.readFailed()) {
+			return;
+		}
+		if (NonBlockingThreads.isCurrent()) {
+			this.pendingWrites.track(writeAsync(redisKey, value, miss.tags()));
+		}
+		else {
+			inContext(miss.tags(), () -> write(redisKey, value, false));
+		}
 	}
 
 	/**
@@ -154,48 +297,45 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		}
 	}
 
+	/**
+	 * Writes the value unless the key holds a fresh entry, atomically in Redis (one script): of two racing callers
+	 * exactly one wins. An entry past its TTL, kept only for its stale window, counts as absent.
+	 * @return {@code null} if this value is now cached (or could not be: Redis failed, or the value is not
+	 * cacheable), else the entry kept
+	 */
 	@Override
 	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
 		String redisKey = this.keys.redisKey(key);
-		CacheEntry existing = read(redisKey);
-		// An entry past its TTL (kept only for its stale window) is absent, as it is for lookup().
-		if (existing != null && !(existing.isExpired(System.currentTimeMillis()) && isStaleWindowOn())) {
-			return new SimpleValueWrapper(existing.value());
+		Object storeValue = unwrapNull(value);
+		if (storeValue == null && !isAllowNullValues()) {
+			// Nothing may be written; only an existing entry is reported.
+			CacheEntry existing = readEntry(redisKey);
+			boolean present = existing != null && existing != UNREACHABLE
+					&& !isStale(existing, System.currentTimeMillis());
+			return present ? new SimpleValueWrapper(existing.value()) : null;
 		}
-		write(key, redisKey, unwrapNull(value), false);
-		return null;
-	}
-
-	@Override
-	public void evict(Object key) {
-		evictIfPresent(key);
-	}
-
-	@Override
-	public boolean evictIfPresent(Object key) {
-		byte[] redisKey = this.keys.redisKeyBytes(key);
-		boolean[] removed = new boolean[1];
-		long start = System.nanoTime();
-		this.services.guard()
-			.remove(getName(), RedisOperation.EVICT, () -> removed[0] = this.services.store().delete(List.of(redisKey)) > 0);
-		this.services.metrics().recordLatency(getName(), "evict", System.nanoTime() - start);
-		this.statistics.eviction();
-		return removed[0];
-	}
-
-	@Override
-	public void clear() {
-		invalidate();
-	}
-
-	@Override
-	public boolean invalidate() {
-		// Every version of this cache: old versions are unreachable anyway, and clearing frees them.
-		String pattern = CacheKeys.allVersionsPattern(this.services.keyPrefix(), getName());
-		long[] removed = new long[1];
-		this.services.guard()
-			.remove(getName(), RedisOperation.CLEAR, () -> removed[0] = this.services.store().deleteMatching(pattern));
-		return removed[0] > 0;
+		Encoded encoded = encode(redisKey, storeValue, CacheEntry.NO_VERSION);
+		if (encoded == null) {
+			return null;
+		}
+		byte[][] kept = new byte[1][];
+		boolean written = writeEncoded(redisKey, storeValue, encoded, RedisOperation.PUT, (keyBytes) -> {
+			kept[0] = this.services.store()
+				.setIfAbsentOrStale(keyBytes, encoded.bytes(), encoded.redisTtlMillis(), System.currentTimeMillis());
+			return kept[0] == null;
+		}, false);
+		if (written || kept[0] == null) {
+			return null;
+		}
+		try {
+			return new SimpleValueWrapper(this.services.codec().decode(kept[0]).value());
+		}
+		catch (RuntimeException ex) {
+			// The kept entry cannot be read: it is no value at all, so this one replaces it.
+			this.services.metrics().recordError(getName(), "deserialization");
+			write(redisKey, storeValue, false);
+			return null;
+		}
 	}
 
 	/**
@@ -205,7 +345,7 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	 * @param value the value
 	 */
 	public void putOrRemove(Object key, @Nullable Object value) {
-		write(key, this.keys.redisKey(key), unwrapNull(value), true);
+		write(this.keys.redisKey(key), unwrapNull(value), true);
 	}
 
 	/**
@@ -218,35 +358,36 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	 */
 	public boolean putIfNewer(Object key, @Nullable Object value, long version) {
 		String redisKey = this.keys.redisKey(key);
-		Encoded encoded = encode(redisKey, unwrapNull(value), version);
+		Object storeValue = unwrapNull(value);
+		Encoded encoded = encode(redisKey, storeValue, version);
 		if (encoded == null) {
 			return false;
 		}
-		return writeEncoded(redisKey, unwrapNull(value), encoded, RedisOperation.WRITE_THROUGH,
-				(keyBytes) -> this.services.store().setIfNewer(keyBytes, encoded.bytes(), version,
-						encoded.redisTtlMillis()),
+		return writeEncoded(redisKey, storeValue, encoded, RedisOperation.WRITE_THROUGH,
+				(keyBytes) -> this.services.store()
+					.setIfNewer(keyBytes, encoded.bytes(), version, encoded.redisTtlMillis()),
 				true);
 	}
 
-	private void write(Object key, String redisKey, @Nullable Object value, boolean removeOnFailure) {
+	private void write(String redisKey, @Nullable Object value, boolean removeOnFailure) {
 		if (value == null && !isAllowNullValues()) {
 			// Nothing to cache, but whatever was cached under the key is now wrong.
-			evict(key);
+			remove(redisKey);
 			return;
 		}
 		Encoded encoded = encode(redisKey, value, CacheEntry.NO_VERSION);
-		if (encoded == null) {
-			return;
+		if (encoded != null) {
+			writeEncoded(redisKey, value, encoded, RedisOperation.PUT, (keyBytes) -> {
+				this.services.store().set(keyBytes, encoded.bytes(), encoded.redisTtlMillis());
+				return true;
+			}, removeOnFailure);
 		}
-		writeEncoded(redisKey, value, encoded, RedisOperation.PUT, (keyBytes) -> {
-			this.services.store().set(keyBytes, encoded.bytes(), encoded.redisTtlMillis());
-			return true;
-		}, removeOnFailure);
 	}
 
 	/**
-	 * The one write path of every kind of put: tags around the Redis command, the guard, latency and statistics.
-	 * @param command the Redis write; {@code true} if written, {@code false} if Redis kept a newer entry
+	 * The one write of the synchronous face, for every kind of put: tags around the Redis command, then the near
+	 * cache.
+	 * @param command the Redis write; {@code true} if written, {@code false} if Redis kept another entry
 	 * @param removeOnFailure whether a failed write must remove the key (or replay its removal)
 	 * @return {@code true} if the value is now cached
 	 */
@@ -256,10 +397,44 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		if (tags != null && !tags.beforeWrite()) {
 			return false;
 		}
-		byte[] keyBytes = bytes(redisKey);
-		long start = System.nanoTime();
-		Boolean written = this.services.guard().call(getName(), operation, () -> command.apply(keyBytes), () -> null);
-		this.services.metrics().recordLatency(getName(), "put", System.nanoTime() - start);
+		byte[] keyBytes = RedisEntries.bytes(redisKey);
+		Boolean written = this.redis.write(operation, () -> command.apply(keyBytes));
+		return afterWrite(redisKey, keyBytes, encoded, tags, written, removeOnFailure);
+	}
+
+	/**
+	 * The one write of the asynchronous face: the same steps as {@link #writeEncoded}; the tags' own Redis calls run
+	 * on the async executor, in the call's tag context.
+	 * @return {@code true} once the value is cached; {@code false} if it was not
+	 */
+	private CompletableFuture<Boolean> writeAsync(String redisKey, @Nullable Object value, Captured context) {
+		if (value == null && !isAllowNullValues()) {
+			removeOffThread(redisKey);
+			return CompletableFuture.completedFuture(false);
+		}
+		return CompletableFuture.supplyAsync(() -> encode(redisKey, value, CacheEntry.NO_VERSION),
+				this.services.asyncExecutor())
+			.thenCompose((encoded) -> {
+				if (encoded == null) {
+					return CompletableFuture.completedFuture(false);
+				}
+				TaggedWrite tags = inContext(context,
+						() -> this.services.tagging().prepare(getName(), redisKey, value, encoded.redisTtlMillis()));
+				if (tags != null && !tags.beforeWrite()) {
+					return CompletableFuture.completedFuture(false);
+				}
+				byte[] keyBytes = RedisEntries.bytes(redisKey);
+				return this.redis
+					.writeAsync(RedisOperation.PUT,
+							() -> this.services.asyncStore()
+								.set(keyBytes, encoded.bytes(), encoded.redisTtlMillis())
+								.thenApply((ok) -> true))
+					.thenApply((written) -> afterWrite(redisKey, keyBytes, encoded, tags, written, false));
+			});
+	}
+
+	private boolean afterWrite(String redisKey, byte[] keyBytes, Encoded encoded, @Nullable TaggedWrite tags,
+			@Nullable Boolean written, boolean removeOnFailure) {
 		if (written == null) {
 			if (removeOnFailure) {
 				removeAfterFailedWrite(keyBytes);
@@ -267,10 +442,11 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 			return false;
 		}
 		if (written) {
-			this.statistics.put();
+			this.counters.put();
 			if (tags != null) {
 				tags.afterWrite();
 			}
+			this.near.afterWrite(redisKey, encoded.entry());
 		}
 		return written;
 	}
@@ -278,25 +454,25 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	private @Nullable Encoded encode(String redisKey, @Nullable Object value, long version) {
 		long logicalTtl = (value != null) ? this.ttlPolicy.nextValueTtlMillis() : this.ttlPolicy.nullTtlMillis();
 		long redisTtl = (value != null) ? this.ttlPolicy.redisTtlMillis(logicalTtl) : logicalTtl;
+		CacheEntry entry = new CacheEntry(value, System.currentTimeMillis(), logicalTtl, version);
 		byte[] bytes;
 		try {
-			bytes = this.services.codec()
-				.encode(new CacheEntry(value, System.currentTimeMillis(), logicalTtl, version));
+			bytes = this.services.codec().encode(entry);
 		}
 		catch (IllegalArgumentException ex) {
 			this.services.metrics().recordError(getName(), "serialization");
 			log.warn("serialization:" + getName(), () -> "Cannot cache a value in cache '" + getName() + "'", ex);
-			removeAfterFailedWrite(bytes(redisKey));
+			removeAfterFailedWrite(RedisEntries.bytes(redisKey));
 			return null;
 		}
 		if (bytes.length > this.services.maxValueBytes()) {
 			this.services.metrics().recordError(getName(), "oversize");
 			log.warn("oversize:" + getName(), () -> "Not caching a value of " + bytes.length + " bytes in cache '"
 					+ getName() + "' (max-value-size is " + this.services.maxValueBytes() + " bytes)", null);
-			removeAfterFailedWrite(bytes(redisKey));
+			removeAfterFailedWrite(RedisEntries.bytes(redisKey));
 			return null;
 		}
-		return new Encoded(bytes, redisTtl);
+		return new Encoded(entry, bytes, redisTtl);
 	}
 
 	/** A value that could not be written must not leave an older one behind. */
@@ -305,29 +481,74 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 			.remove(getName(), RedisOperation.EVICT, () -> this.services.store().delete(List.of(redisKey)));
 	}
 
+	// ---- Removals: Redis (replayed when it fails), then the near cache.
+
+	@Override
+	public void evict(Object key) {
+		String redisKey = this.keys.redisKey(key);
+		if (NonBlockingThreads.isCurrent()) {
+			removeOffThread(redisKey);
+		}
+		else {
+			remove(redisKey);
+		}
+	}
+
+	@Override
+	public boolean evictIfPresent(Object key) {
+		return remove(this.keys.redisKey(key));
+	}
+
+	private boolean remove(String redisKey) {
+		boolean removed = this.redis.remove(RedisEntries.bytes(redisKey), RedisOperation.EVICT);
+		this.counters.eviction();
+		this.near.afterRemove(redisKey);
+		return removed;
+	}
+
+	/** A removal asked for on a thread that must not block (a reactive {@code @CacheEvict}). */
+	private void removeOffThread(String redisKey) {
+		this.pendingWrites.track(CompletableFuture.runAsync(() -> remove(redisKey), this.services.asyncExecutor()));
+	}
+
+	@Override
+	public void clear() {
+		if (NonBlockingThreads.isCurrent()) {
+			this.pendingWrites.track(CompletableFuture.runAsync(this::invalidate, this.services.asyncExecutor()));
+		}
+		else {
+			invalidate();
+		}
+	}
+
+	@Override
+	public boolean invalidate() {
+		// Every version of this cache: old versions are unreachable anyway, and clearing frees them.
+		return removeMatching(CacheKeys.allVersionsPattern(this.services.keyPrefix(), getName())) > 0;
+	}
+
 	/**
-	 * Reads an entry; {@code null} on a miss, on any Redis failure, and for unreadable bytes (which are removed).
+	 * Removes the entries of this cache, at its current version, whose keys match a pattern, by {@code SCAN} and
+	 * {@code UNLINK}.
+	 * @param keyPattern a glob over the cache key (the part after {@code ::})
 	 */
-	@Nullable CacheEntry read(String redisKey) {
-		byte[] keyBytes = bytes(redisKey);
-		long start = System.nanoTime();
-		byte[] stored = this.services.guard()
-			.call(getName(), RedisOperation.GET, () -> this.services.store().get(keyBytes), () -> null);
-		this.services.metrics().recordLatency(getName(), "get", System.nanoTime() - start);
-		if (stored == null) {
-			return null;
-		}
-		try {
-			return this.services.codec().decode(stored);
-		}
-		catch (UnreadableValueException ex) {
-			this.services.metrics().recordError(getName(), "deserialization");
-			log.warn("deserialization:" + getName(),
-					() -> "Unreadable value in cache '" + getName() + "' treated as a miss and removed", ex);
-			this.services.guard()
-				.run(getName(), RedisOperation.EVICT, () -> this.services.store().delete(List.of(keyBytes)));
-			return null;
-		}
+	@Override
+	public void clear(String keyPattern) {
+		removeMatching(CacheKeys.globEscape(this.keys.entryPrefix()) + keyPattern);
+	}
+
+	private long removeMatching(String pattern) {
+		long[] removed = new long[1];
+		this.services.guard()
+			.remove(getName(), RedisOperation.CLEAR, () -> removed[0] = this.services.store().deleteMatching(pattern));
+		this.near.afterClear();
+		return removed[0];
+	}
+
+	// ---- Shared steps.
+
+	private boolean isStale(CacheEntry entry, long now) {
+		return entry.isExpired(now) && isStaleWindowOn();
 	}
 
 	private boolean isStaleWindowOn() {
@@ -335,31 +556,70 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 	}
 
 	private boolean isDueForRefresh(CacheEntry entry, long now) {
-		return this.refreshAhead > 0 && !entry.isExpired(now)
-				&& entry.ageMillis(now) >= this.refreshAhead * entry.ttlMillis();
+		return this.settings.refreshAhead() > 0 && !entry.isExpired(now)
+				&& entry.ageMillis(now) >= this.settings.refreshAhead() * entry.ttlMillis();
 	}
 
-	private void refresh(Task task) {
-		// The reload runs on another thread: it takes the caller's tag context with it. The coordinator counts the
-		// reloads it actually runs (cache.starter.refreshes), not every hit that asks for one.
-		this.services.loads().refresh(task.propagated(this.services.tagging().propagate(task::loadAndStore)));
+	/** Whether an entry now in Redis makes a load unnecessary (what a call with a loader would serve). */
+	private boolean satisfies(CacheEntry current, boolean backgroundReload) {
+		long now = System.currentTimeMillis();
+		if (backgroundReload) {
+			// Satisfied once another caller has reloaded it.
+			return !current.isExpired(now) && !isDueForRefresh(current, now);
+		}
+		return !isStale(current, now);
+	}
+
+	private @Nullable CacheEntry lookupInRedis(String redisKey) {
+		CacheEntry entry = this.redis.read(redisKey);
+		return (entry != UNREACHABLE) ? entry : null;
+	}
+
+	private CompletableFuture<@Nullable CacheEntry> lookupInRedisAsync(String redisKey) {
+		return this.redis.readAsync(redisKey).thenApply((entry) -> (entry != UNREACHABLE) ? entry : null);
+	}
+
+	private static <T> T inContext(Captured context, Callable<T> task) {
+		try {
+			return context.call(task);
+		}
+		catch (RuntimeException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void inContext(Captured context, Runnable task) {
+		inContext(context, () -> {
+			task.run();
+			return null;
+		});
 	}
 
 	private static @Nullable Object unwrapNull(@Nullable Object value) {
 		return (value instanceof NullValue) ? null : value;
 	}
 
-	private static byte[] bytes(String text) {
-		return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
-	private record Encoded(byte[] bytes, long redisTtlMillis) {
+	/**
+	 * An entry ready to be written.
+	 *
+	 * @param entry the entry
+	 * @param bytes its encoded form
+	 * @param redisTtlMillis how long it lives in Redis (its TTL plus the stale window)
+	 */
+	private record Encoded(CacheEntry entry, byte[] bytes, long redisTtlMillis) {
 	}
 
 	private record PendingLoad(String redisKey, long startNanos) {
 	}
 
-	/** One load of one key through this cache. */
+	/** One load of one key through the synchronous face, or a background reload. */
 	private final class Task implements LoadTask {
 
 		private final Object key;
@@ -368,21 +628,13 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 
 		private final Callable<?> loader;
 
-		private final @Nullable Callable<@Nullable Object> body;
+		private final Captured context;
 
 		Task(Object key, String redisKey, Callable<?> loader) {
-			this(key, redisKey, loader, null);
-		}
-
-		private Task(Object key, String redisKey, Callable<?> loader, @Nullable Callable<@Nullable Object> body) {
 			this.key = key;
 			this.redisKey = redisKey;
 			this.loader = loader;
-			this.body = body;
-		}
-
-		Task propagated(Callable<@Nullable Object> body) {
-			return new Task(this.key, this.redisKey, this.loader, body);
+			this.context = StarterRedisCache.this.services.tagging().capture();
 		}
 
 		@Override
@@ -397,31 +649,128 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 
 		@Override
 		public @Nullable CacheEntry lookup() {
-			return read(this.redisKey);
+			return lookupInRedis(this.redisKey);
 		}
 
 		@Override
 		public @Nullable Object loadAndStore() throws Exception {
-			return (this.body != null) ? this.body.call() : loadAndWrite();
+			return this.context.call(() -> {
+				// A reload on another thread marks its own start; on the caller's thread the miss marked it.
+				StarterRedisCache.this.services.tagging().beforeLoad();
+				long start = System.nanoTime();
+				Object value = this.loader.call();
+				StarterRedisCache.this.services.metrics().recordLoad(getName(), System.nanoTime() - start);
+				write(this.redisKey, unwrapNull(value), false);
+				return value;
+			});
 		}
 
 		@Override
-		public boolean isSatisfiedBy(CacheEntry current) {
-			long now = System.currentTimeMillis();
-			if (this.body != null) {
-				// A background reload (only those are propagated): satisfied once another caller has reloaded it.
-				return !current.isExpired(now) && !isDueForRefresh(current, now);
-			}
-			// What get(key, loader) would serve as a hit.
-			return !(current.isExpired(now) && isStaleWindowOn());
+		public boolean isSatisfiedBy(CacheEntry current, boolean backgroundReload) {
+			return satisfies(current, backgroundReload);
 		}
 
-		private @Nullable Object loadAndWrite() throws Exception {
+	}
+
+	/** One load of one key through the asynchronous face: the method returns a future. */
+	private final class AsyncTask implements AsyncLoadTask {
+
+		private final Object key;
+
+		private final String redisKey;
+
+		private final Supplier<? extends CompletableFuture<?>> loader;
+
+		private final Captured context;
+
+		AsyncTask(Object key, String redisKey, Supplier<? extends CompletableFuture<?>> loader, Captured context) {
+			this.key = key;
+			this.redisKey = redisKey;
+			this.loader = loader;
+			this.context = context;
+		}
+
+		@Override
+		public String cacheName() {
+			return getName();
+		}
+
+		@Override
+		public String redisKey() {
+			return this.redisKey;
+		}
+
+		@Override
+		public @Nullable CacheEntry lookup() {
+			return lookupInRedis(this.redisKey);
+		}
+
+		@Override
+		public CompletableFuture<@Nullable CacheEntry> lookupAsync() {
+			return lookupInRedisAsync(this.redisKey);
+		}
+
+		/** A background reload, on a reload thread: waiting for the method's future there blocks no caller. */
+		@Override
+		public @Nullable Object loadAndStore() throws Exception {
+			return this.context.call(() -> {
+				StarterRedisCache.this.services.tagging().beforeLoad();
+				long start = System.nanoTime();
+				Object value;
+				try {
+					value = startLoad().join();
+				}
+				catch (CompletionException ex) {
+					Throwable cause = unwrap(ex);
+					throw (cause instanceof Exception exception) ? exception : ex;
+				}
+				StarterRedisCache.this.services.metrics().recordLoad(getName(), System.nanoTime() - start);
+				write(this.redisKey, unwrapNull(value), false);
+				return value;
+			});
+		}
+
+		@Override
+		public CompletableFuture<@Nullable Object> loadAndStoreAsync() {
 			long start = System.nanoTime();
-			Object value = this.loader.call();
-			StarterRedisCache.this.services.metrics().recordLoad(getName(), System.nanoTime() - start);
-			write(this.key, this.redisKey, unwrapNull(value), false);
-			return value;
+			CompletableFuture<?> loaded;
+			try {
+				loaded = this.context.call(() -> {
+					StarterRedisCache.this.services.tagging().beforeLoad();
+					return startLoad();
+				});
+			}
+			catch (Exception ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+			// The method's future may complete on any thread, an event loop included: the write starts from ours.
+			return loaded.thenComposeAsync((value) -> {
+				StarterRedisCache.this.services.metrics().recordLoad(getName(), System.nanoTime() - start);
+				return writeAsync(this.redisKey, unwrapNull(value), this.context).thenApply((written) -> value);
+			}, StarterRedisCache.this.services.asyncExecutor());
+		}
+
+		/** What a call whose read just failed does: the method serves it, and nothing waits for Redis again. */
+		CompletableFuture<?> loadWithoutWriting() {
+			try {
+				return startLoad();
+			}
+			catch (RuntimeException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+		}
+
+		private CompletableFuture<?> startLoad() {
+			CompletableFuture<?> future = this.loader.get();
+			if (future == null) {
+				throw new IllegalStateException("The loader of a key of cache '" + getName() + "' returned null");
+			}
+			return future;
+		}
+
+		@Override
+		public boolean isSatisfiedBy(CacheEntry current, boolean backgroundReload) {
+			return satisfies(current, backgroundReload);
 		}
 
 	}

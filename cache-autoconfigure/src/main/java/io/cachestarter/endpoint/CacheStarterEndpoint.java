@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.cachestarter.TagInvalidator;
+import io.cachestarter.cache.CacheCounters;
+import io.cachestarter.cache.CacheCounters.HotKey;
 import io.cachestarter.cache.CacheSettings;
-import io.cachestarter.cache.CacheStatistics;
-import io.cachestarter.cache.CacheStatistics.HotKey;
 import io.cachestarter.cache.StarterCacheManager;
 import io.cachestarter.cache.StarterRedisCache;
 import org.jspecify.annotations.Nullable;
@@ -84,7 +84,7 @@ public class CacheStarterEndpoint {
 
 	private static CacheDescriptor describe(StarterRedisCache cache) {
 		CacheSettings settings = cache.getSettings();
-		CacheStatistics statistics = cache.getStatistics();
+		CacheCounters statistics = cache.getCounters();
 		String entryPrefix = cache.getKeys().entryPrefix();
 		List<HotKeyDescriptor> hottestKeys = statistics.hottestKeys(HOT_KEYS)
 			.stream()

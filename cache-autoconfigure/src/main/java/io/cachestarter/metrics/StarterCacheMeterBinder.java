@@ -1,6 +1,6 @@
 package io.cachestarter.metrics;
 
-import io.cachestarter.cache.CacheStatistics;
+import io.cachestarter.cache.CacheCounters;
 import io.cachestarter.cache.StarterRedisCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -10,11 +10,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Spring Boot's standard cache meters ({@code cache.gets} with {@code result} = {@code hit} | {@code miss},
  * {@code cache.puts}, {@code cache.evictions}) for one {@link StarterRedisCache}, read from its exact
- * {@link CacheStatistics} in this JVM. There is no {@code cache.size}: Redis does not count a cache's entries.
+ * {@link CacheCounters} in this JVM. There is no {@code cache.size}: Redis does not count a cache's entries.
  */
 public final class StarterCacheMeterBinder extends CacheMeterBinder<StarterRedisCache> {
 
-	private final CacheStatistics statistics;
+	private final CacheCounters statistics;
 
 	/**
 	 * Creates a binder.
@@ -23,7 +23,7 @@ public final class StarterCacheMeterBinder extends CacheMeterBinder<StarterRedis
 	 */
 	public StarterCacheMeterBinder(StarterRedisCache cache, Iterable<Tag> tags) {
 		super(cache, cache.getName(), tags);
-		this.statistics = cache.getStatistics();
+		this.statistics = cache.getCounters();
 	}
 
 	@Override

@@ -27,6 +27,8 @@ public final class CacheStore {
 
 	private static final LuaScript SET_IF_NEWER = LuaScript.load(CacheStore.class, "set-if-newer.lua");
 
+	private static final LuaScript SET_IF_ABSENT = LuaScript.load(CacheStore.class, "set-if-absent.lua");
+
 	private static final int SCAN_BATCH = 500;
 
 	private final RedisConnectionFactory connectionFactory;
@@ -67,6 +69,18 @@ public final class CacheStore {
 		Boolean set = execute((connection) -> connection.stringCommands()
 			.set(key, value, Expiration.milliseconds(ttlMillis), SetOption.ifAbsent()));
 		return Boolean.TRUE.equals(set);
+	}
+
+	/**
+	 * Writes an entry unless the key holds a fresh one, atomically (one script): of racing callers exactly one
+	 * writes. An entry past its logical TTL (kept only for its stale window) counts as absent.
+	 * @param now the caller's clock, to tell a stale entry
+	 * @return {@code null} if written, else the entry kept
+	 */
+	public byte @Nullable [] setIfAbsentOrStale(byte[] key, byte[] value, long ttlMillis, long now) {
+		Assert.isTrue(ttlMillis > 0, "Every entry needs a TTL");
+		return execute((connection) -> SET_IF_ABSENT.run(connection, ReturnType.VALUE, new byte[][] { key }, value,
+				ascii(ttlMillis), ascii(now)));
 	}
 
 	/**

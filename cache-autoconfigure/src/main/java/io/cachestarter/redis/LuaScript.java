@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -69,6 +73,23 @@ public final class LuaScript {
 			}
 			return connection.scriptingCommands().eval(this.body, returnType, keys.length, keysAndArgs);
 		}
+	}
+
+	/**
+	 * Runs the script on Lettuce's non-blocking API.
+	 * @param <T> the result type
+	 * @param commands the commands to run it with
+	 * @param outputType how to read the result
+	 * @param keys the keys (all of one hash slot)
+	 * @param args the arguments
+	 * @return the script's result
+	 */
+	<T> CompletableFuture<T> runAsync(RedisClusterAsyncCommands<byte[], byte[]> commands, ScriptOutputType outputType,
+			byte[][] keys, byte[]... args) {
+		CompletableFuture<T> bySha = commands.<T>evalsha(this.sha1, outputType, keys, args).toCompletableFuture();
+		return bySha.exceptionallyCompose((ex) -> isNoScript(ex)
+				? commands.<T>eval(this.body, outputType, keys, args).toCompletableFuture()
+				: CompletableFuture.failedFuture(ex));
 	}
 
 	private static boolean isNoScript(Throwable failure) {

@@ -1,5 +1,7 @@
 package io.cachestarter.redis;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +30,20 @@ public interface RedisGuard {
 	 * @return the call's result or the fallback's
 	 */
 	<T> T call(String cache, RedisOperation operation, Supplier<T> action, Supplier<T> fallback);
+
+	/**
+	 * Runs an asynchronous Redis call without blocking the calling thread. The future completes with the call's
+	 * result, or with the fallback's when Redis fails, times out or is considered down: it never completes
+	 * exceptionally with a Redis failure.
+	 * @param <T> the result type
+	 * @param cache the cache the call is for (for metrics and logs), or {@code ""}
+	 * @param operation what kind of call it is
+	 * @param action starts the Redis call
+	 * @param fallback what to complete with instead; called at most once, on whichever thread the failure is seen
+	 * @return the call's result or the fallback's
+	 */
+	<T> CompletableFuture<T> callAsync(String cache, RedisOperation operation,
+			Supplier<? extends CompletionStage<T>> action, Supplier<T> fallback);
 
 	/**
 	 * Runs a Redis write whose failure only means a value is not cached.

@@ -1,6 +1,10 @@
 package io.cachestarter.resilience;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -57,6 +61,8 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 
 	private final long replayWaitNanos;
 
+	private final Executor replayExecutor;
+
 	private final ReentrantLock replayLock = new ReentrantLock();
 
 	private final ThreadLocal<@Nullable FailedRead> failedRead = new ThreadLocal<>();
@@ -69,9 +75,10 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 	 * @param cacheClearer clears a cache whose removals overflowed the replay log
 	 * @param replayWait how long a call waits for another thread that replays the log before it falls back
 	 * (typically the command timeout)
+	 * @param replayExecutor where an asynchronous call replays the log, since replaying blocks
 	 */
 	public CircuitBreakerRedisGuard(CircuitBreaker circuitBreaker, CacheStarterMetrics metrics, int replayLogSize,
-			CacheClearer cacheClearer, Duration replayWait) {
+			CacheClearer cacheClearer, Duration replayWait, Executor replayExecutor) {
 		if (replayLogSize < 0) {
 			throw new IllegalArgumentException("'replayLogSize' must not be negative");
 		}
@@ -80,6 +87,7 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 		this.replayLog = new RemovalReplayLog(replayLogSize);
 		this.cacheClearer = cacheClearer;
 		this.replayWaitNanos = replayWait.toNanos();
+		this.replayExecutor = replayExecutor;
 		circuitBreaker.getEventPublisher().onStateTransition(this::logTransition);
 	}
 
@@ -103,6 +111,60 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 		}
 		fellBack(cache, operation, failure);
 		return fallback.get();
+	}
+
+	@Override
+	public <T> CompletableFuture<T> callAsync(String cache, RedisOperation operation,
+			Supplier<? extends CompletionStage<T>> action, Supplier<T> fallback) {
+		if (this.replayLog.isEmpty()) {
+			return attemptAsync(cache, operation, action, fallback);
+		}
+		// Replaying blocks, so it runs on the executor; the call follows it, as a synchronous call would.
+		return CompletableFuture.supplyAsync(this::replayPendingRemovals, this.replayExecutor)
+			.thenCompose((failure) -> (failure == null) ? attemptAsync(cache, operation, action, fallback)
+					: CompletableFuture.completedFuture(fallBack(cache, operation, failure, fallback)));
+	}
+
+	private <T> CompletableFuture<T> attemptAsync(String cache, RedisOperation operation,
+			Supplier<? extends CompletionStage<T>> action, Supplier<T> fallback) {
+		if (!this.circuitBreaker.tryAcquirePermission()) {
+			return CompletableFuture.completedFuture(fallBack(cache, operation, CIRCUIT_OPEN, fallback));
+		}
+		long start = this.circuitBreaker.getCurrentTimestamp();
+		CompletionStage<T> call;
+		try {
+			call = action.get();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.completedFuture(fallBack(cache, operation, failed(start, ex), fallback));
+		}
+		catch (Error ex) {
+			this.circuitBreaker.releasePermission();
+			throw ex;
+		}
+		return call.toCompletableFuture().handle((value, ex) -> {
+			if (ex != null) {
+				return fallBack(cache, operation, failed(start, unwrap(ex)), fallback);
+			}
+			this.circuitBreaker.onSuccess(this.circuitBreaker.getCurrentTimestamp() - start,
+					this.circuitBreaker.getTimestampUnit());
+			return value;
+		});
+	}
+
+	private Failure failed(long start, Throwable ex) {
+		this.circuitBreaker.onError(this.circuitBreaker.getCurrentTimestamp() - start,
+				this.circuitBreaker.getTimestampUnit(), ex);
+		return new Failure(FailureReason.of(ex), ex);
+	}
+
+	private <T> T fallBack(String cache, RedisOperation operation, Failure failure, Supplier<T> fallback) {
+		fellBack(cache, operation, failure);
+		return fallback.get();
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 	/**
@@ -233,9 +295,7 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 			action.run();
 		}
 		catch (RuntimeException ex) {
-			this.circuitBreaker.onError(this.circuitBreaker.getCurrentTimestamp() - start,
-					this.circuitBreaker.getTimestampUnit(), ex);
-			return new Failure(FailureReason.of(ex), ex);
+			return failed(start, ex);
 		}
 		catch (Error ex) {
 			this.circuitBreaker.releasePermission();

@@ -1,6 +1,8 @@
 package io.cachestarter.resilience;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import io.cachestarter.cache.CacheStarterMetrics;
@@ -30,12 +32,30 @@ public final class FailSafeRedisGuard implements RedisGuard {
 			return action.get();
 		}
 		catch (RuntimeException ex) {
-			FailureReason reason = FailureReason.of(ex);
-			this.metrics.recordFallback(cache, reason.tagValue());
-			this.log.warn("redis:" + operation.tagValue(),
-					() -> "Redis " + operation.tagValue() + " failed for cache '" + cache + "', falling back", ex);
-			return fallback.get();
+			return fellBack(cache, operation, ex, fallback);
 		}
+	}
+
+	@Override
+	public <T> CompletableFuture<T> callAsync(String cache, RedisOperation operation,
+			Supplier<? extends CompletionStage<T>> action, Supplier<T> fallback) {
+		CompletionStage<T> call;
+		try {
+			call = action.get();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.completedFuture(fellBack(cache, operation, ex, fallback));
+		}
+		return call.toCompletableFuture()
+			.handle((value, ex) -> (ex != null) ? fellBack(cache, operation, ex, fallback) : value);
+	}
+
+	private <T> T fellBack(String cache, RedisOperation operation, Throwable failure, Supplier<T> fallback) {
+		FailureReason reason = FailureReason.of(failure);
+		this.metrics.recordFallback(cache, reason.tagValue());
+		this.log.warn("redis:" + operation.tagValue(),
+				() -> "Redis " + operation.tagValue() + " failed for cache '" + cache + "', falling back", failure);
+		return fallback.get();
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.cachestarter.stampede;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -10,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.cachestarter.cache.AsyncLoadTask;
 import io.cachestarter.cache.CacheStarterMetrics;
 import io.cachestarter.cache.LoadCoordinator;
 import io.cachestarter.cache.LoadTask;
@@ -29,6 +31,10 @@ import org.springframework.util.Assert;
  * when the leader's load has run for that long (a hung load); while the leader is still waiting for another
  * instance's load (before it runs the method itself), its followers keep waiting with it, since the leader's own wait
  * is bounded.
+ * <p>
+ * The asynchronous face ({@link #loadAsync}) shares the same flights: a waiter of either face waits for a leader of
+ * either face. An asynchronous waiter parks no thread: it is a future, completed on the async executor, and its
+ * follow timeout is a scheduled check.
  */
 public class LocalLoadCoordinator implements LoadCoordinator {
 
@@ -44,6 +50,8 @@ public class LocalLoadCoordinator implements LoadCoordinator {
 
 	private final Executor reloadExecutor;
 
+	protected final Executor asyncExecutor;
+
 	private final @Nullable Duration followTimeout;
 
 	protected final CacheStarterMetrics metrics;
@@ -52,26 +60,30 @@ public class LocalLoadCoordinator implements LoadCoordinator {
 	 * Creates a coordinator whose waiters wait as long as the leader's load runs, like Spring's own
 	 * {@code sync = true}.
 	 * @param reloadExecutor runs background reloads; should be bounded and reject when full
+	 * @param asyncExecutor completes the futures of asynchronous waiters
 	 * @param metrics records waits and reloads
 	 */
-	public LocalLoadCoordinator(Executor reloadExecutor, CacheStarterMetrics metrics) {
-		this(reloadExecutor, metrics, null);
+	public LocalLoadCoordinator(Executor reloadExecutor, Executor asyncExecutor, CacheStarterMetrics metrics) {
+		this(reloadExecutor, asyncExecutor, metrics, null);
 	}
 
 	/**
 	 * Creates a coordinator.
 	 * @param reloadExecutor runs background reloads; should be bounded and reject when full
+	 * @param asyncExecutor completes the futures of asynchronous waiters
 	 * @param metrics records waits and reloads
 	 * @param followTimeout how long a waiter waits for a running load before it takes over, or {@code null} to wait
 	 * as long as the load runs
 	 */
-	protected LocalLoadCoordinator(Executor reloadExecutor, CacheStarterMetrics metrics,
+	protected LocalLoadCoordinator(Executor reloadExecutor, Executor asyncExecutor, CacheStarterMetrics metrics,
 			@Nullable Duration followTimeout) {
 		Assert.notNull(reloadExecutor, "'reloadExecutor' must not be null");
+		Assert.notNull(asyncExecutor, "'asyncExecutor' must not be null");
 		Assert.notNull(metrics, "'metrics' must not be null");
 		Assert.isTrue(followTimeout == null || (!followTimeout.isNegative() && !followTimeout.isZero()),
 				"'followTimeout' must be positive");
 		this.reloadExecutor = reloadExecutor;
+		this.asyncExecutor = asyncExecutor;
 		this.metrics = metrics;
 		this.followTimeout = followTimeout;
 	}
@@ -120,6 +132,113 @@ public class LocalLoadCoordinator implements LoadCoordinator {
 	}
 
 	@Override
+	public CompletableFuture<@Nullable Object> loadAsync(AsyncLoadTask task) {
+		return loadAsync(task, System.nanoTime(), false);
+	}
+
+	private CompletableFuture<@Nullable Object> loadAsync(AsyncLoadTask task, long waitingSince, boolean waited) {
+		Flight mine = new Flight();
+		Flight running = this.loading.putIfAbsent(task.redisKey(), mine);
+		if (running == null) {
+			return leadAsync(task, mine, false);
+		}
+		if (!waited) {
+			this.metrics.recordStampedeWait(task.cacheName());
+		}
+		CompletableFuture<@Nullable Object> outcome = new CompletableFuture<>();
+		running.result.whenComplete((value, ex) -> this.asyncExecutor.execute(() -> {
+			if (ex == null) {
+				outcome.complete(value);
+			}
+			else {
+				// The leader failed: take over rather than share its error.
+				pipe(loadAsync(task, waitingSince, true), outcome);
+			}
+		}));
+		if (this.followTimeout != null) {
+			checkFollowTimeout(task, running, waitingSince, outcome);
+		}
+		return outcome;
+	}
+
+	/**
+	 * Loads a key for every caller of this JVM, without blocking; the distributed coordinator adds its lock here.
+	 * Implementations run {@link AsyncLoadTask#loadAndStoreAsync()} of the task they are given, or complete with a
+	 * value another caller has stored.
+	 * @param task the load
+	 * @return the value
+	 */
+	protected CompletableFuture<@Nullable Object> loadOnceAsync(AsyncLoadTask task) {
+		return task.loadAndStoreAsync();
+	}
+
+	private CompletableFuture<@Nullable Object> leadAsync(AsyncLoadTask task, Flight flight, boolean takeover) {
+		AsyncLoadTask marked = new MarkingAsyncTask(task, flight);
+		CompletableFuture<@Nullable Object> load;
+		try {
+			load = takeover ? marked.loadAndStoreAsync() : loadOnceAsync(marked);
+		}
+		catch (RuntimeException ex) {
+			load = CompletableFuture.failedFuture(ex);
+		}
+		return load.whenComplete((value, ex) -> {
+			if (ex == null) {
+				// Completed before it is removed: a caller arriving in between still shares this value.
+				flight.result.complete(value);
+				this.loading.remove(task.redisKey(), flight);
+			}
+			else {
+				this.loading.remove(task.redisKey(), flight);
+				flight.result.completeExceptionally(unwrap(ex));
+			}
+		});
+	}
+
+	/**
+	 * The asynchronous twin of the follow timeout: once the leader's load has run for the whole timeout, one waiter
+	 * replaces it and loads directly. While the leader still waits for another instance, its waiters wait with it.
+	 */
+	private void checkFollowTimeout(AsyncLoadTask task, Flight running, long waitingSince,
+			CompletableFuture<@Nullable Object> outcome) {
+		long loadingSince = running.loadingSince;
+		long timeout = this.followTimeout.toNanos();
+		long deadline = ((loadingSince != NOT_LOADING) ? Math.max(waitingSince, loadingSince) : waitingSince)
+				+ timeout;
+		long remaining = Math.max(deadline - System.nanoTime(), MIN_FOLLOW_SLICE_NANOS);
+		CompletableFuture.delayedExecutor(remaining, TimeUnit.NANOSECONDS, this.asyncExecutor).execute(() -> {
+			if (outcome.isDone() || running.result.isDone()) {
+				return;
+			}
+			boolean overdue = running.loadingSince != NOT_LOADING && System.nanoTime() - deadline >= 0;
+			if (!overdue) {
+				checkFollowTimeout(task, running, waitingSince, outcome);
+				return;
+			}
+			Flight mine = new Flight();
+			if (this.loading.replace(task.redisKey(), running, mine)) {
+				log.warn("takeover:" + task.cacheName(), () -> "A load in cache '" + task.cacheName()
+						+ "' ran longer than " + this.followTimeout + "; another caller is loading the key", null);
+				pipe(leadAsync(task, mine, true), outcome);
+			}
+		});
+	}
+
+	private static void pipe(CompletableFuture<@Nullable Object> from, CompletableFuture<@Nullable Object> to) {
+		from.whenComplete((value, ex) -> {
+			if (ex == null) {
+				to.complete(value);
+			}
+			else {
+				to.completeExceptionally(unwrap(ex));
+			}
+		});
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+	@Override
 	public void refresh(LoadTask task) {
 		if (!this.refreshing.add(task.redisKey())) {
 			return;
@@ -153,7 +272,7 @@ public class LocalLoadCoordinator implements LoadCoordinator {
 	 */
 	protected void refreshOnce(LoadTask task) throws Exception {
 		CacheEntry current = task.lookup();
-		if (current == null || task.isSatisfiedBy(current)) {
+		if (current == null || task.isSatisfiedBy(current, true)) {
 			return;
 		}
 		this.metrics.recordRefresh(task.cacheName());
@@ -251,8 +370,59 @@ public class LocalLoadCoordinator implements LoadCoordinator {
 		}
 
 		@Override
-		public boolean isSatisfiedBy(CacheEntry current) {
-			return this.task.isSatisfiedBy(current);
+		public boolean isSatisfiedBy(CacheEntry current, boolean backgroundReload) {
+			return this.task.isSatisfiedBy(current, backgroundReload);
+		}
+
+	}
+
+	/** The asynchronous leader's task: notes in its flight when the method starts running. */
+	private static final class MarkingAsyncTask implements AsyncLoadTask {
+
+		private final AsyncLoadTask task;
+
+		private final Flight flight;
+
+		MarkingAsyncTask(AsyncLoadTask task, Flight flight) {
+			this.task = task;
+			this.flight = flight;
+		}
+
+		@Override
+		public String cacheName() {
+			return this.task.cacheName();
+		}
+
+		@Override
+		public String redisKey() {
+			return this.task.redisKey();
+		}
+
+		@Override
+		public @Nullable CacheEntry lookup() {
+			return this.task.lookup();
+		}
+
+		@Override
+		public CompletableFuture<@Nullable CacheEntry> lookupAsync() {
+			return this.task.lookupAsync();
+		}
+
+		@Override
+		public @Nullable Object loadAndStore() throws Exception {
+			this.flight.loadingSince = System.nanoTime();
+			return this.task.loadAndStore();
+		}
+
+		@Override
+		public CompletableFuture<@Nullable Object> loadAndStoreAsync() {
+			this.flight.loadingSince = System.nanoTime();
+			return this.task.loadAndStoreAsync();
+		}
+
+		@Override
+		public boolean isSatisfiedBy(CacheEntry current, boolean backgroundReload) {
+			return this.task.isSatisfiedBy(current, backgroundReload);
 		}
 
 	}

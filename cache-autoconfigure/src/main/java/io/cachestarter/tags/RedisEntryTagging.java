@@ -105,6 +105,29 @@ public final class RedisEntryTagging implements EntryTagging {
 		};
 	}
 
+	@Override
+	public Captured capture() {
+		TagContext context = TagContext.current();
+		if (context == null) {
+			return Captured.NONE;
+		}
+		TagContext carried = context.copy();
+		return new Captured() {
+
+			@Override
+			public <T> T call(Callable<T> task) throws Exception {
+				TagContext previous = TagContext.enter(carried);
+				try {
+					return task.call();
+				}
+				finally {
+					TagContext.restore(previous);
+				}
+			}
+
+		};
+	}
+
 	private EpochMark mark(String cacheName) {
 		return this.guard.call(cacheName, RedisOperation.TAG, this.store::mark, () -> EpochMark.UNKNOWN);
 	}

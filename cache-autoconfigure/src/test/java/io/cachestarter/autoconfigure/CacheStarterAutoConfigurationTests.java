@@ -34,11 +34,13 @@ class CacheStarterAutoConfigurationTests {
 		.withPropertyValues("spring.data.redis.url=redis://127.0.0.1:1");
 
 	@Test
-	void createsStarterCacheManagerBeforeSpringBootsOwn() {
+	void createsStarterCacheManagerInPlaceOfSpringBootsOwn() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(CacheManager.class);
 			assertThat(context).hasSingleBean(StarterCacheManager.class);
-			assertThat(context).doesNotHaveBean(RedisCacheManager.class);
+			// Spring Data's type, so that code written for Spring Boot's Redis cache injects it.
+			assertThat(context).hasSingleBean(RedisCacheManager.class);
+			assertThat(context.getBean(RedisCacheManager.class)).isSameAs(context.getBean(StarterCacheManager.class));
 		});
 	}
 

@@ -1,9 +1,12 @@
 package io.cachestarter.autoconfigure;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
+import io.cachestarter.cache.AsyncLoadTask;
 import io.cachestarter.cache.CacheStarterMetrics;
 import io.cachestarter.cache.LoadCoordinator;
 import io.cachestarter.cache.LoadTask;
@@ -130,6 +133,11 @@ class CacheStarterStampedeAutoConfigurationTests {
 			}
 
 			@Override
+			public CompletableFuture<@Nullable Object> loadAsync(AsyncLoadTask task) {
+				return task.loadAndStoreAsync();
+			}
+
+			@Override
 			public void refresh(LoadTask task) {
 			}
 
@@ -169,6 +177,13 @@ class CacheStarterStampedeAutoConfigurationTests {
 		public <T> T call(String cache, RedisOperation operation, Supplier<T> action, Supplier<T> fallback) {
 			this.operations.add(operation);
 			return this.delegate.call(cache, operation, action, fallback);
+		}
+
+		@Override
+		public <T> CompletableFuture<T> callAsync(String cache, RedisOperation operation,
+				Supplier<? extends CompletionStage<T>> action, Supplier<T> fallback) {
+			this.operations.add(operation);
+			return this.delegate.callAsync(cache, operation, action, fallback);
 		}
 
 		@Override

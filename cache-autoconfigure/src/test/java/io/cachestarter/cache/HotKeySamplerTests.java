@@ -2,7 +2,7 @@ package io.cachestarter.cache;
 
 import java.util.stream.IntStream;
 
-import io.cachestarter.cache.CacheStatistics.HotKey;
+import io.cachestarter.cache.CacheCounters.HotKey;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

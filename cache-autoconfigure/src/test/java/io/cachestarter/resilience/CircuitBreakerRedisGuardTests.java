@@ -31,7 +31,7 @@ class CircuitBreakerRedisGuardTests {
 	private final List<String> calls = new CopyOnWriteArrayList<>();
 
 	private final CircuitBreakerRedisGuard guard = new CircuitBreakerRedisGuard(this.breaker, this.metrics, 2,
-			(cache) -> this.calls.add("clear:" + cache), Duration.ofMillis(500));
+			(cache) -> this.calls.add("clear:" + cache), Duration.ofMillis(500), Runnable::run);
 
 	@Test
 	void openBreakerFallsBackWithoutRunningTheCall() {

@@ -10,7 +10,7 @@ import org.springframework.util.Assert;
  * {@code cache.evictions} publish and what the actuator endpoint shows. Gets also feed a sampled, bounded count
  * of the hottest keys.
  */
-public final class CacheStatistics {
+public final class CacheCounters {
 
 	private final LongAdder hits = new LongAdder();
 

@@ -1,0 +1,156 @@
+package io.cachestarter.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import io.cachestarter.logging.RateLimitedLog;
+import io.cachestarter.redis.RedisOperation;
+import io.cachestarter.serialization.CacheEntry;
+import io.cachestarter.serialization.UnreadableValueException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Redis tier of one cache, for both faces of the cache: a read is {@code GET} then decode, a write is one
+ * Redis command, a removal is {@code UNLINK}. Every call goes through the guard and is timed
+ * ({@code cache.starter.latency}). A value that cannot be decoded is a miss: it is counted and removed.
+ * <p>
+ * The asynchronous face decodes on the async executor, never on Lettuce's event loop, and its futures complete
+ * there: a large value decoded on the event loop, or a cached method that Spring invokes from the completing thread
+ * on a miss, would stall every Redis call of the JVM.
+ */
+final class RedisEntries {
+
+	/** What a read returns when Redis could not be read: a miss, after which the call does not write. */
+	static final CacheEntry UNREACHABLE = new CacheEntry(null, 0, 0, CacheEntry.NO_VERSION);
+
+	private static final RateLimitedLog log = new RateLimitedLog(RedisEntries.class, Duration.ofSeconds(30));
+
+	private static final byte[] UNREACHABLE_BYTES = new byte[0];
+
+	private final String cacheName;
+
+	private final CacheServices services;
+
+	RedisEntries(String cacheName, CacheServices services) {
+		this.cacheName = cacheName;
+		this.services = services;
+	}
+
+	/**
+	 * Reads an entry.
+	 * @return the entry; {@code null} on a miss or an unreadable value; {@link #UNREACHABLE} when Redis failed
+	 */
+	@Nullable CacheEntry read(String redisKey) {
+		byte[] key = bytes(redisKey);
+		long start = System.nanoTime();
+		byte[] stored = this.services.guard()
+			.call(this.cacheName, RedisOperation.GET, () -> this.services.store().get(key), () -> UNREACHABLE_BYTES);
+		recordLatency("get", start);
+		return decode(key, stored, false);
+	}
+
+	/**
+	 * Reads an entry without blocking; completes on the async executor (or at once when Redis was not contacted).
+	 * @return what {@link #read} returns
+	 */
+	CompletableFuture<@Nullable CacheEntry> readAsync(String redisKey) {
+		byte[] key = bytes(redisKey);
+		long start = System.nanoTime();
+		CompletableFuture<byte @Nullable []> stored = this.services.guard()
+			.callAsync(this.cacheName, RedisOperation.GET, () -> this.services.asyncStore().get(key),
+					() -> UNREACHABLE_BYTES);
+		if (stored.isDone()) {
+			// Redis was not contacted (the breaker is open): nothing to decode, no thread to leave.
+			return stored.thenApply((bytes) -> decode(key, bytes, true));
+		}
+		return stored.thenApplyAsync((bytes) -> {
+			recordLatency("get", start);
+			return decode(key, bytes, true);
+		}, this.services.asyncExecutor());
+	}
+
+	/**
+	 * Runs one write command.
+	 * @param command the Redis command: {@code true} if written, {@code false} if Redis kept another entry
+	 * @return what the command returned, or {@code null} if Redis failed
+	 */
+	@Nullable Boolean write(RedisOperation operation, Supplier<Boolean> command) {
+		long start = System.nanoTime();
+		Boolean written = this.services.guard().call(this.cacheName, operation, command, () -> null);
+		recordLatency("put", start);
+		return written;
+	}
+
+	/**
+	 * Runs one write command without blocking; completes on the async executor.
+	 * @return what {@link #write} returns
+	 */
+	CompletableFuture<@Nullable Boolean> writeAsync(RedisOperation operation,
+			Supplier<? extends CompletionStage<Boolean>> command) {
+		long start = System.nanoTime();
+		return this.services.guard()
+			.<@Nullable Boolean>callAsync(this.cacheName, operation, command, () -> null)
+			.thenApplyAsync((written) -> {
+				recordLatency("put", start);
+				return written;
+			}, this.services.asyncExecutor());
+	}
+
+	/**
+	 * Removes a key; if Redis fails, the removal is replayed when it is back.
+	 * @return whether the key existed
+	 */
+	boolean remove(byte[] key, RedisOperation operation) {
+		boolean[] removed = new boolean[1];
+		long start = System.nanoTime();
+		this.services.guard()
+			.remove(this.cacheName, operation, () -> removed[0] = this.services.store().delete(List.of(key)) > 0);
+		recordLatency("evict", start);
+		return removed[0];
+	}
+
+	private @Nullable CacheEntry decode(byte[] key, byte @Nullable [] stored, boolean async) {
+		if (stored == UNREACHABLE_BYTES) {
+			return UNREACHABLE;
+		}
+		if (stored == null) {
+			return null;
+		}
+		try {
+			return this.services.codec().decode(stored);
+		}
+		catch (UnreadableValueException ex) {
+			this.services.metrics().recordError(this.cacheName, "deserialization");
+			log.warn("deserialization:" + this.cacheName,
+					() -> "Unreadable value in cache '" + this.cacheName + "' treated as a miss and removed", ex);
+			removeUnreadable(key, async);
+			return null;
+		}
+	}
+
+	private void removeUnreadable(byte[] key, boolean async) {
+		if (async) {
+			// Not awaited: the read is a miss either way, and the method's write replaces the value.
+			this.services.guard()
+				.callAsync(this.cacheName, RedisOperation.EVICT,
+						() -> this.services.asyncStore().delete(List.of(key)), () -> 0L);
+		}
+		else {
+			this.services.guard()
+				.run(this.cacheName, RedisOperation.EVICT, () -> this.services.store().delete(List.of(key)));
+		}
+	}
+
+	private void recordLatency(String operation, long startNanos) {
+		this.services.metrics().recordLatency(this.cacheName, operation, System.nanoTime() - startNanos);
+	}
+
+	static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}
