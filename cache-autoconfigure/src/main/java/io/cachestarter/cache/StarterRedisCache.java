@@ -204,9 +204,12 @@ public class StarterRedisCache extends RedisCache {
 		});
 	}
 
-	/** The one read of the synchronous face: the near cache, then Redis. */
+	/** The one read of the synchronous face: a write of this instance still in flight, the near cache, Redis. */
 	@Nullable CacheEntry readEntry(String redisKey) {
-		CacheEntry entry = this.near.get(redisKey);
+		CacheEntry entry = this.pendingWrites.entry(redisKey);
+		if (entry == null) {
+			entry = this.near.get(redisKey);
+		}
 		if (entry != null) {
 			return entry;
 		}
@@ -218,9 +221,12 @@ public class StarterRedisCache extends RedisCache {
 		return entry;
 	}
 
-	/** The one read of the asynchronous face: the near cache, then Redis. */
+	/** The one read of the asynchronous face: a write of this instance still in flight, the near cache, Redis. */
 	CompletableFuture<@Nullable CacheEntry> readEntryAsync(String redisKey) {
-		CacheEntry cached = this.near.get(redisKey);
+		CacheEntry cached = this.pendingWrites.entry(redisKey);
+		if (cached == null) {
+			cached = this.near.get(redisKey);
+		}
 		if (cached != null) {
 			return CompletableFuture.completedFuture(cached);
 		}
@@ -260,7 +266,7 @@ public class StarterRedisCache extends RedisCache {
 		}
 		recordPendingLoad(redisKey);
 		if (NonBlockingThreads.isCurrent()) {
-			this.pendingWrites.track(writeAsync(redisKey, unwrapNull(value), this.services.tagging().capture()));
+			writeAsync(redisKey, unwrapNull(value), this.services.tagging().capture(), true);
 			return;
 		}
 		write(redisKey, unwrapNull(value), false);
@@ -276,7 +282,7 @@ public class StarterRedisCache extends RedisCache {
 			return;
 		}
 		if (NonBlockingThreads.isCurrent()) {
-			this.pendingWrites.track(writeAsync(redisKey, value, miss.tags()));
+			writeAsync(redisKey, value, miss.tags(), true);
 		}
 		else {
 			inContext(miss.tags(), () -> write(redisKey, value, false));
@@ -403,34 +409,44 @@ public class StarterRedisCache extends RedisCache {
 	}
 
 	/**
-	 * The one write of the asynchronous face: the same steps as {@link #writeEncoded}; the tags' own Redis calls run
-	 * on the async executor, in the call's tag context.
+	 * The one write of the asynchronous face: the same steps as {@link #writeEncoded}, without blocking. It encodes
+	 * and sends the command on the current thread, so that a put on an event loop is sent before it returns and
+	 * whatever that thread sends next (an eviction) reaches Redis after it. The tags' own Redis calls block: a tagged
+	 * write continues on the async executor.
+	 * @param unawaited whether nobody waits for it (a put): it is then tracked until it lands
 	 * @return {@code true} once the value is cached; {@code false} if it was not
 	 */
-	private CompletableFuture<Boolean> writeAsync(String redisKey, @Nullable Object value, Captured context) {
+	private CompletableFuture<Boolean> writeAsync(String redisKey, @Nullable Object value, Captured context,
+			boolean unawaited) {
 		if (value == null && !isAllowNullValues()) {
 			removeOffThread(redisKey);
 			return CompletableFuture.completedFuture(false);
 		}
-		return CompletableFuture.supplyAsync(() -> encode(redisKey, value, CacheEntry.NO_VERSION),
-				this.services.asyncExecutor())
-			.thenCompose((encoded) -> {
-				if (encoded == null) {
-					return CompletableFuture.completedFuture(false);
-				}
-				TaggedWrite tags = inContext(context,
-						() -> this.services.tagging().prepare(getName(), redisKey, value, encoded.redisTtlMillis()));
-				if (tags != null && !tags.beforeWrite()) {
-					return CompletableFuture.completedFuture(false);
-				}
-				byte[] keyBytes = RedisEntries.bytes(redisKey);
-				return this.redis
-					.writeAsync(RedisOperation.PUT,
-							() -> this.services.asyncStore()
-								.set(keyBytes, encoded.bytes(), encoded.redisTtlMillis())
-								.thenApply((ok) -> true))
-					.thenApply((written) -> afterWrite(redisKey, keyBytes, encoded, tags, written, false));
-			});
+		Encoded encoded = encode(redisKey, value, CacheEntry.NO_VERSION, false);
+		if (encoded == null) {
+			return CompletableFuture.completedFuture(false);
+		}
+		TaggedWrite tags = inContext(context,
+				() -> this.services.tagging().prepare(getName(), redisKey, value, encoded.redisTtlMillis()));
+		CompletableFuture<Boolean> written = (tags == null) ? send(redisKey, encoded, null)
+				: CompletableFuture.supplyAsync(tags::beforeWrite, this.services.asyncExecutor())
+					.thenCompose((allowed) -> allowed ? send(redisKey, encoded, tags)
+							: CompletableFuture.completedFuture(false));
+		if (unawaited) {
+			this.pendingWrites.track(redisKey, encoded.entry(), written);
+		}
+		return written;
+	}
+
+	/** Sends an encoded entry; what follows the write runs on the async executor. */
+	private CompletableFuture<Boolean> send(String redisKey, Encoded encoded, @Nullable TaggedWrite tags) {
+		byte[] keyBytes = RedisEntries.bytes(redisKey);
+		return this.redis
+			.writeAsync(RedisOperation.PUT,
+					() -> this.services.asyncStore()
+						.set(keyBytes, encoded.bytes(), encoded.redisTtlMillis())
+						.thenApply((ok) -> true))
+			.thenApply((written) -> afterWrite(redisKey, keyBytes, encoded, tags, written, false));
 	}
 
 	private boolean afterWrite(String redisKey, byte[] keyBytes, Encoded encoded, @Nullable TaggedWrite tags,
@@ -452,6 +468,16 @@ public class StarterRedisCache extends RedisCache {
 	}
 
 	private @Nullable Encoded encode(String redisKey, @Nullable Object value, long version) {
+		return encode(redisKey, value, version, true);
+	}
+
+	/**
+	 * Encodes an entry, drawing its TTL. A value that cannot be cached (not serializable, or over
+	 * {@code max-value-size}) is counted, and its key removed so that no older value stays served.
+	 * @param mayBlock whether that removal may wait for Redis on this thread
+	 * @return the entry, or {@code null} if the value is not cached
+	 */
+	private @Nullable Encoded encode(String redisKey, @Nullable Object value, long version, boolean mayBlock) {
 		long logicalTtl = (value != null) ? this.ttlPolicy.nextValueTtlMillis() : this.ttlPolicy.nullTtlMillis();
 		long redisTtl = (value != null) ? this.ttlPolicy.redisTtlMillis(logicalTtl) : logicalTtl;
 		CacheEntry entry = new CacheEntry(value, System.currentTimeMillis(), logicalTtl, version);
@@ -462,17 +488,27 @@ public class StarterRedisCache extends RedisCache {
 		catch (IllegalArgumentException ex) {
 			this.services.metrics().recordError(getName(), "serialization");
 			log.warn("serialization:" + getName(), () -> "Cannot cache a value in cache '" + getName() + "'", ex);
-			removeAfterFailedWrite(RedisEntries.bytes(redisKey));
+			refuse(redisKey, mayBlock);
 			return null;
 		}
 		if (bytes.length > this.services.maxValueBytes()) {
 			this.services.metrics().recordError(getName(), "oversize");
 			log.warn("oversize:" + getName(), () -> "Not caching a value of " + bytes.length + " bytes in cache '"
 					+ getName() + "' (max-value-size is " + this.services.maxValueBytes() + " bytes)", null);
-			removeAfterFailedWrite(RedisEntries.bytes(redisKey));
+			refuse(redisKey, mayBlock);
 			return null;
 		}
 		return new Encoded(entry, bytes, redisTtl);
+	}
+
+	private void refuse(String redisKey, boolean mayBlock) {
+		if (mayBlock) {
+			removeAfterFailedWrite(RedisEntries.bytes(redisKey));
+		}
+		else {
+			this.pendingWrites.track(null, null, CompletableFuture.runAsync(
+					() -> removeAfterFailedWrite(RedisEntries.bytes(redisKey)), this.services.asyncExecutor()));
+		}
 	}
 
 	/** A value that could not be written must not leave an older one behind. */
@@ -500,6 +536,7 @@ public class StarterRedisCache extends RedisCache {
 	}
 
 	private boolean remove(String redisKey) {
+		this.pendingWrites.forget(redisKey);
 		boolean removed = this.redis.remove(RedisEntries.bytes(redisKey), RedisOperation.EVICT);
 		this.counters.eviction();
 		this.near.afterRemove(redisKey);
@@ -508,13 +545,16 @@ public class StarterRedisCache extends RedisCache {
 
 	/** A removal asked for on a thread that must not block (a reactive {@code @CacheEvict}). */
 	private void removeOffThread(String redisKey) {
-		this.pendingWrites.track(CompletableFuture.runAsync(() -> remove(redisKey), this.services.asyncExecutor()));
+		this.pendingWrites.forget(redisKey);
+		this.pendingWrites.track(null, null,
+				CompletableFuture.runAsync(() -> remove(redisKey), this.services.asyncExecutor()));
 	}
 
 	@Override
 	public void clear() {
 		if (NonBlockingThreads.isCurrent()) {
-			this.pendingWrites.track(CompletableFuture.runAsync(this::invalidate, this.services.asyncExecutor()));
+			this.pendingWrites.track(null, null,
+					CompletableFuture.runAsync(this::invalidate, this.services.asyncExecutor()));
 		}
 		else {
 			invalidate();
@@ -538,6 +578,7 @@ public class StarterRedisCache extends RedisCache {
 	}
 
 	private long removeMatching(String pattern) {
+		this.pendingWrites.forgetAll(this.services.keyPrefix() + getName() + ":v");
 		long[] removed = new long[1];
 		this.services.guard()
 			.remove(getName(), RedisOperation.CLEAR, () -> removed[0] = this.services.store().deleteMatching(pattern));
@@ -746,7 +787,7 @@ public class StarterRedisCache extends RedisCache {
 			// The method's future may complete on any thread, an event loop included: the write starts from ours.
 			return loaded.thenComposeAsync((value) -> {
 				StarterRedisCache.this.services.metrics().recordLoad(getName(), System.nanoTime() - start);
-				return writeAsync(this.redisKey, unwrapNull(value), this.context).thenApply((written) -> value);
+				return writeAsync(this.redisKey, unwrapNull(value), this.context, false).thenApply((written) -> value);
 			}, StarterRedisCache.this.services.asyncExecutor());
 		}
 
