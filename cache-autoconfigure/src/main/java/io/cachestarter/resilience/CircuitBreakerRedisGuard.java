@@ -144,7 +144,10 @@ public final class CircuitBreakerRedisGuard implements RedisGuard {
 		}
 		return call.toCompletableFuture().handle((value, ex) -> {
 			if (ex != null) {
-				return fallBack(cache, operation, failed(start, unwrap(ex)), fallback);
+				// Seen on Lettuce's event loop: the log line (blocking output) is written from the executor.
+				Failure failure = failed(start, unwrap(ex));
+				this.replayExecutor.execute(() -> fellBack(cache, operation, failure));
+				return fallback.get();
 			}
 			this.circuitBreaker.onSuccess(this.circuitBreaker.getCurrentTimestamp() - start,
 					this.circuitBreaker.getTimestampUnit());

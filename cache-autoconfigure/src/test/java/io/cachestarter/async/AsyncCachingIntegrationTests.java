@@ -2,12 +2,22 @@ package io.cachestarter.async;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 import io.cachestarter.autoconfigure.CacheStarterAutoConfiguration;
+import io.cachestarter.autoconfigure.CacheStarterResilienceAutoConfiguration;
+import io.cachestarter.autoconfigure.CacheStarterStampedeAutoConfiguration;
+import io.cachestarter.autoconfigure.CacheStarterTagsAutoConfiguration;
 import io.cachestarter.test.redis.RedisServerExtension;
 import io.cachestarter.testapp.Product;
+import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,8 +38,21 @@ class AsyncCachingIntegrationTests {
 	@RegisterExtension
 	static final RedisServerExtension redis = new RedisServerExtension();
 
+	/** The starter's default command timeout. */
+	static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
+
+	/** The method's own time and scheduling on a loaded machine. */
+	static final Duration SLACK = Duration.ofMillis(400);
+
+	/** How the envelope's JSON holds an empty listing. */
+	static final String EMPTY_LIST_JSON = "\n[\"java.util.ArrayList\",[]]";
+
+	static final ExecutorService CALLERS = Executors.newCachedThreadPool();
+
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, CacheStarterAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, CircuitBreakerAutoConfiguration.class,
+				CacheStarterResilienceAutoConfiguration.class, CacheStarterStampedeAutoConfiguration.class,
+				CacheStarterTagsAutoConfiguration.class, CacheStarterAutoConfiguration.class))
 		.withUserConfiguration(ReactiveCatalogConfiguration.class)
 		.withPropertyValues("spring.data.redis.url=" + redis.uri(), "spring.application.name=shop",
 				"cache-starter.serialization.allowed-packages=io.cachestarter", "cache-starter.caches.products.ttl=100s",
@@ -50,6 +73,110 @@ class AsyncCachingIntegrationTests {
 			String key = read.redisKey(42);
 			assertThat(redis.commands().get(key)).startsWith("CS1|");
 			assertThat(redis.commands().pttl(key)).isBetween(read.ttl().toMillis() - 5_000, read.ttl().toMillis());
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Read.class, names = { "FUTURE_SYNC", "MONO_SYNC", "FLUX_SYNC" })
+	void concurrentMissesAcrossTwoInstancesLoadOnce(Read read) {
+		this.contextRunner.run((first) -> this.contextRunner.run((second) -> {
+			ReactiveCatalog a = first.getBean(ReactiveCatalog.class);
+			ReactiveCatalog b = second.getBean(ReactiveCatalog.class);
+			for (ReactiveCatalog catalog : List.of(a, b)) {
+				catalog.save(product(7, "books"));
+				catalog.latency(Duration.ofMillis(300));
+			}
+			List<CompletableFuture<Object>> calls = new ArrayList<>();
+			for (int i = 0; i < 32; i++) {
+				calls.add(read.start(a, 7));
+				calls.add(read.start(b, 7));
+			}
+			for (CompletableFuture<Object> call : calls) {
+				assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo(read.expected(product(7, "books")));
+			}
+			assertThat(a.loads() + b.loads()).as("loads across both instances").isOne();
+		}));
+	}
+
+	@ParameterizedTest
+	@EnumSource(Read.class)
+	void killedRedisEndsInTheMethodsOwnValue(Read read) {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			catalog.save(product(3, "books"));
+			redis.server().kill();
+			for (int i = 0; i < 5; i++) {
+				long start = System.nanoTime();
+				assertThat(read.call(catalog, 3)).isEqualTo(read.expected(product(3, "books")));
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(COMMAND_TIMEOUT.plus(SLACK));
+			}
+			assertThat(catalog.loads()).isEqualTo(5);
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(Read.class)
+	void hungRedisEndsInTheMethodsOwnValueWithinTheCommandTimeout(Read read) {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			catalog.save(product(4, "books"));
+			redis.server().pause();
+			try {
+				for (int i = 0; i < 3; i++) {
+					long start = System.nanoTime();
+					assertThat(read.call(catalog, 4)).isEqualTo(read.expected(product(4, "books")));
+					// One wait for Redis at most, then the method's own time (5 ms).
+					assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(COMMAND_TIMEOUT.plus(SLACK));
+				}
+			}
+			finally {
+				redis.server().resume();
+			}
+			assertThat(catalog.loads()).isEqualTo(3);
+		});
+	}
+
+	@Test
+	void emptyMonoIsCachedAsNullAndServedEmpty() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			assertThat(catalog.monoOrEmpty(404).blockOptional(Duration.ofSeconds(5))).isEmpty();
+			assertThat(catalog.monoOrEmpty(404).blockOptional(Duration.ofSeconds(5))).isEmpty();
+			assertThat(catalog.monoOrEmptySync(405).blockOptional(Duration.ofSeconds(5))).isEmpty();
+			assertThat(catalog.monoOrEmptySync(405).blockOptional(Duration.ofSeconds(5))).isEmpty();
+			assertThat(catalog.loads()).isEqualTo(2);
+			assertThat(redis.commands().get("shop:products:v1::404")).startsWith("CS1|").endsWith("|~\n");
+			assertThat(redis.commands().get("shop:products:v1::405")).startsWith("CS1|").endsWith("|~\n");
+		});
+	}
+
+	@Test
+	void emptyMonoIsNotCachedWhenTheCacheDoesNotCacheNulls() {
+		this.contextRunner.withPropertyValues("cache-starter.caches.products.cache-null-values=false")
+			.run((context) -> {
+				ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+				for (int i = 0; i < 2; i++) {
+					assertThat(catalog.monoOrEmpty(404).blockOptional(Duration.ofSeconds(5))).isEmpty();
+					assertThat(catalog.monoOrEmptySync(405).blockOptional(Duration.ofSeconds(5))).isEmpty();
+				}
+				assertThat(catalog.loads()).isEqualTo(4);
+				assertThat(redis.commands().exists("shop:products:v1::404", "shop:products:v1::405")).isZero();
+			});
+	}
+
+	@Test
+	void emptyFluxIsCachedAsAnEmptyListAndServedEmpty() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			for (int i = 0; i < 2; i++) {
+				assertThat(catalog.flux("none").collectList().block(Duration.ofSeconds(5))).isEmpty();
+				assertThat(catalog.fluxSync("nothing").collectList().block(Duration.ofSeconds(5))).isEmpty();
+			}
+			assertThat(catalog.loads()).isEqualTo(2);
+			assertThat(redis.commands().get("shop:listings:v1::none")).startsWith("CS1|")
+				.endsWith(EMPTY_LIST_JSON);
+			assertThat(redis.commands().get("shop:listings:v1::nothing")).startsWith("CS1|")
+				.endsWith(EMPTY_LIST_JSON);
 		});
 	}
 
@@ -75,6 +202,11 @@ class AsyncCachingIntegrationTests {
 
 		Object call(ReactiveCatalog catalog, long id) {
 			return this.call.apply(catalog, id);
+		}
+
+		/** Starts the call on another thread and returns at once, as a subscriber would. */
+		CompletableFuture<Object> start(ReactiveCatalog catalog, long id) {
+			return CompletableFuture.supplyAsync(() -> call(catalog, id), CALLERS);
 		}
 
 		boolean isListing() {
