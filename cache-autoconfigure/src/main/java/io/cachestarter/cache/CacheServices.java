@@ -20,7 +20,7 @@ import org.springframework.core.convert.ConversionService;
  * @param loads coordinates loads of missing keys and background reloads
  * @param tagging writes tags along with entries
  * @param metrics records the starter's own meters
- * @param maxValueBytes the largest encoded entry that is cached
+ * @param maxValueBytes the largest entry that is cached, in the bytes stored in Redis (after compression)
  * @param keyConversion turns cache keys into text
  */
 public record CacheServices(String keyPrefix, CacheStore store, CacheEntryCodec codec, RedisGuard guard,

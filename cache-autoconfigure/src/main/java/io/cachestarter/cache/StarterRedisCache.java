@@ -281,7 +281,8 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 		byte[] bytes;
 		try {
 			bytes = this.services.codec()
-				.encode(new CacheEntry(value, System.currentTimeMillis(), logicalTtl, version));
+				.encode(new CacheEntry(value, System.currentTimeMillis(), logicalTtl, version),
+						this.settings.compression());
 		}
 		catch (IllegalArgumentException ex) {
 			this.services.metrics().recordError(getName(), "serialization");
@@ -289,6 +290,7 @@ public class StarterRedisCache extends AbstractValueAdaptingCache {
 			removeAfterFailedWrite(bytes(redisKey));
 			return null;
 		}
+		// The bytes Redis would store, compressed where the cache compresses: max-value-size applies to them.
 		if (bytes.length > this.services.maxValueBytes()) {
 			this.services.metrics().recordError(getName(), "oversize");
 			log.warn("oversize:" + getName(), () -> "Not caching a value of " + bytes.length + " bytes in cache '"
