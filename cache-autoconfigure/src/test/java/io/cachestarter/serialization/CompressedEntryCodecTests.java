@@ -8,8 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.Deflater;
 
+import io.cachestarter.testapp.DeflateBomb;
 import io.cachestarter.testapp.Product;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +27,7 @@ class CompressedEntryCodecTests {
 
 	private static final Compression ON = new Compression(true, DataSize.ofKilobytes(4));
 
-	private static final byte[] BOMB = deflatedZeros(256L * 1024 * 1024);
+	private static final byte[] BOMB = DeflateBomb.zeros(256L * 1024 * 1024);
 
 	/** max-value-size 64KB: a compressed entry's JSON may be up to 1.25 MB. */
 	private final CacheEntryCodec codec = new CacheEntryCodec(new AllowedTypes(List.of("io.cachestarter")), null,
@@ -136,7 +136,7 @@ class CompressedEntryCodecTests {
 
 	@Test
 	void aHeaderDeclaringMoreThanTheLimitIsUnreadableBeforeAnythingIsInflated() {
-		byte[] small = deflatedZeros(100);
+		byte[] small = DeflateBomb.zeros(100);
 		assertUnreadable(concat("CS2|1|60000|-|java.lang.String|deflate|1310721\n", small));
 		assertUnreadable(concat("CS2|1|60000|-|java.lang.String|deflate|2147483647\n", small));
 	}
@@ -194,26 +194,6 @@ class CompressedEntryCodecTests {
 		byte[] bytes = Arrays.copyOf(head, head.length + body.length);
 		System.arraycopy(body, 0, bytes, head.length, body.length);
 		return bytes;
-	}
-
-	/** A raw DEFLATE stream of {@code count} zero bytes, built a megabyte at a time. */
-	static byte[] deflatedZeros(long count) {
-		Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
-		byte[] zeros = new byte[1 << 20];
-		byte[] buffer = new byte[64 * 1024];
-		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-		for (long left = count; left > 0; left -= zeros.length) {
-			deflater.setInput(zeros, 0, (int) Math.min(left, zeros.length));
-			while (!deflater.needsInput()) {
-				out.write(buffer, 0, deflater.deflate(buffer));
-			}
-		}
-		deflater.finish();
-		while (!deflater.finished()) {
-			out.write(buffer, 0, deflater.deflate(buffer));
-		}
-		deflater.end();
-		return out.toByteArray();
 	}
 
 }
