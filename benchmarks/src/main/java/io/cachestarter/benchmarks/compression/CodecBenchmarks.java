@@ -72,7 +72,7 @@ public class CodecBenchmarks {
 	public static void main(String[] args) {
 		System.out.println("| codec | JSON bytes | compressed bytes | ratio |");
 		System.out.println("| --- | ---: | ---: | ---: |");
-		for (int size : new int[] { 1024, 10240, 102400 }) {
+		for (int size : new int[] { 1024, 4096, 10240, 102400 }) {
 			byte[] json = CatalogProduct.json(CatalogProduct.plainCodec(), CatalogProduct.page(size));
 			for (Candidate codec : Candidate.values()) {
 				codec.verify(json);
