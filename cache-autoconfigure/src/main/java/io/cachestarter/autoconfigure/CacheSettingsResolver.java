@@ -11,6 +11,7 @@ import io.cachestarter.autoconfigure.CacheStarterProperties.CacheSpec;
 import io.cachestarter.autoconfigure.SpringDataCacheSettings.PerCache;
 import io.cachestarter.cache.CacheSettings;
 import io.cachestarter.cache.CacheSettingsSource;
+import io.cachestarter.serialization.Compression;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.convert.ConversionService;
@@ -118,8 +119,16 @@ final class CacheSettingsResolver implements CacheSettingsSource {
 				"must be greater than 0");
 		Duration localTtl = boundedByTtl(local.getTtl(), localDefaults.getTtl(), DEFAULT_LOCAL_TTL, ttl, specPrefix,
 				"local.ttl");
+		CacheStarterProperties.Compression compression = spec.getCompression();
+		CacheStarterProperties.Compression compressionDefaults = this.defaults.getCompression();
+		boolean compressionEnabled = pick(compression.getEnabled(), compressionDefaults.getEnabled(), false);
+		DataSize threshold = pick(compression.getThreshold(), compressionDefaults.getThreshold(),
+				Compression.DEFAULT_THRESHOLD);
+		check(threshold.toBytes() > 0, property(compression.getThreshold(), specPrefix, "compression.threshold"),
+				threshold, "must be greater than 0");
 		return new CacheSettings(name, ttl, jitter, cacheNulls, nullTtl, version, refreshAhead, staleTtl,
-				new CacheSettings.Local(localEnabled, localMaxSize, localTtl));
+				new CacheSettings.Local(localEnabled, localMaxSize, localTtl),
+				new Compression(compressionEnabled, threshold));
 	}
 
 	/** A duration that must be positive and at most the cache's ttl when set for the cache; capped when inherited. */
@@ -145,8 +154,16 @@ final class CacheSettingsResolver implements CacheSettingsSource {
 		check(isPositive(timeout), PREFIX + "resilience.command-timeout", format(timeout), "must be greater than 0");
 		int replay = properties.getResilience().getReplayLogSize();
 		check(replay > 0, PREFIX + "resilience.replay-log-size", replay, "must be greater than 0");
+		maxValueSize(properties);
+	}
+
+	/**
+	 * Returns {@code max-value-size}, checked: the codec needs it before any cache settings are resolved.
+	 */
+	static DataSize maxValueSize(CacheStarterProperties properties) {
 		DataSize max = properties.getMaxValueSize();
 		check(max.toBytes() > 0, PREFIX + "max-value-size", max, "must be greater than 0");
+		return max;
 	}
 
 	private String property(@Nullable Object own, String specPrefix, String key) {

@@ -108,7 +108,8 @@ public final class CacheStarterAutoConfiguration {
 			logger.warn("No application packages are known and cache-starter.serialization.allowed-packages is not "
 					+ "set: only JDK value types can be read from the cache");
 		}
-		return new CacheEntryCodec(new AllowedTypes(packages), beanFactory.getClass().getClassLoader());
+		return new CacheEntryCodec(new AllowedTypes(packages), beanFactory.getClass().getClassLoader(),
+				CacheSettingsResolver.maxValueSize(properties));
 	}
 
 	@Bean

@@ -58,7 +58,8 @@ public class CacheStarterProperties {
 	private final Serialization serialization = new Serialization();
 
 	/**
-	 * Largest serialized value that is cached; a larger one is not written (counted, never an error).
+	 * Largest value that is cached, in the bytes stored in Redis (after compression, where it applies); a larger one
+	 * is not written (counted, never an error).
 	 */
 	private DataSize maxValueSize = DataSize.ofMegabytes(1);
 
@@ -154,6 +155,11 @@ public class CacheStarterProperties {
 		 */
 		private final Local local = new Local();
 
+		/**
+		 * Compression of large values in Redis.
+		 */
+		private final Compression compression = new Compression();
+
 		public @Nullable Duration getTtl() {
 			return this.ttl;
 		}
@@ -214,6 +220,10 @@ public class CacheStarterProperties {
 			return this.local;
 		}
 
+		public Compression getCompression() {
+			return this.compression;
+		}
+
 	}
 
 	/**
@@ -258,6 +268,40 @@ public class CacheStarterProperties {
 
 		public void setTtl(@Nullable Duration ttl) {
 			this.ttl = ttl;
+		}
+
+	}
+
+	/**
+	 * Value compression settings. Unset fields inherit.
+	 */
+	public static class Compression {
+
+		/**
+		 * Whether values whose serialized form reaches the threshold are stored compressed. Entries stay readable
+		 * whatever this is set to when they are read. Defaults to false.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Smallest serialized value (JSON) that is compressed; must be greater than 0. Defaults to 4KB.
+		 */
+		private @Nullable DataSize threshold;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable DataSize getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(@Nullable DataSize threshold) {
+			this.threshold = threshold;
 		}
 
 	}

@@ -21,7 +21,7 @@ import io.cachestarter.serialization.CacheEntryCodec;
  * @param tagging writes tags along with entries
  * @param nearCaches creates each cache's tier in front of Redis
  * @param metrics records the starter's own meters
- * @param maxValueBytes the largest encoded entry that is cached
+ * @param maxValueBytes the largest entry that is cached, in the bytes stored in Redis (after compression)
  */
 public record CacheServices(String keyPrefix, CacheStore store, AsyncCacheStore asyncStore, Executor asyncExecutor,
 		CacheEntryCodec codec, RedisGuard guard, LoadCoordinator loads, EntryTagging tagging,

@@ -2,6 +2,8 @@ package io.cachestarter.cache;
 
 import java.time.Duration;
 
+import io.cachestarter.serialization.Compression;
+
 import org.springframework.util.Assert;
 
 /**
@@ -17,9 +19,10 @@ import org.springframework.util.Assert;
  * @param refreshAhead fraction in [0, 1) of the TTL after which a hit triggers a background reload; 0 is off
  * @param staleTtl how long an entry may be served after its TTL while it reloads; zero is off
  * @param local the L1 near cache settings
+ * @param compression when values are stored compressed
  */
 public record CacheSettings(String name, Duration ttl, double jitter, boolean cacheNullValues, Duration nullTtl,
-		int version, double refreshAhead, Duration staleTtl, Local local) {
+		int version, double refreshAhead, Duration staleTtl, Local local, Compression compression) {
 
 	public CacheSettings {
 		Assert.hasText(name, "'name' must not be empty");
@@ -28,6 +31,7 @@ public record CacheSettings(String name, Duration ttl, double jitter, boolean ca
 		Assert.isTrue(isPositive(nullTtl) && nullTtl.compareTo(ttl) <= 0, "'nullTtl' must be in (0, ttl]");
 		Assert.isTrue(refreshAhead >= 0 && refreshAhead < 1, "'refreshAhead' must be in [0, 1)");
 		Assert.isTrue(!staleTtl.isNegative(), "'staleTtl' must not be negative");
+		Assert.notNull(compression, "'compression' must not be null");
 	}
 
 	/**

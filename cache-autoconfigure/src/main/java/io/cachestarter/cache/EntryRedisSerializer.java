@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.cachestarter.serialization.CacheEntry;
 import io.cachestarter.serialization.CacheEntryCodec;
+import io.cachestarter.serialization.Compression;
 import io.cachestarter.serialization.UnreadableValueException;
 import org.jspecify.annotations.Nullable;
 
@@ -21,16 +22,19 @@ final class EntryRedisSerializer implements RedisSerializer<Object> {
 
 	private final long ttlMillis;
 
-	EntryRedisSerializer(CacheEntryCodec codec, Duration ttl) {
+	private final Compression compression;
+
+	EntryRedisSerializer(CacheEntryCodec codec, Duration ttl, Compression compression) {
 		this.codec = codec;
 		this.ttlMillis = ttl.toMillis();
+		this.compression = compression;
 	}
 
 	@Override
 	public byte[] serialize(@Nullable Object value) {
 		try {
 			return this.codec.encode(new CacheEntry(value, System.currentTimeMillis(), this.ttlMillis,
-					CacheEntry.NO_VERSION));
+					CacheEntry.NO_VERSION), this.compression);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new SerializationException(ex.getMessage(), ex);

@@ -102,7 +102,8 @@ public class StarterCacheManager extends RedisCacheManager implements Disposable
 			.entryTtl(cacheSettings.ttl())
 			.computePrefixWith((cacheName) -> services.keyPrefix() + cacheName + versionSuffix)
 			.serializeValuesWith(SerializationPair
-				.fromSerializer(new EntryRedisSerializer(services.codec(), cacheSettings.ttl())))
+				.fromSerializer(new EntryRedisSerializer(services.codec(), cacheSettings.ttl(),
+						cacheSettings.compression())))
 			.withConversionService(keyConversion);
 		return cacheSettings.cacheNullValues() ? configuration : configuration.disableCachingNullValues();
 	}

@@ -483,7 +483,7 @@ public class StarterRedisCache extends RedisCache {
 		CacheEntry entry = new CacheEntry(value, System.currentTimeMillis(), logicalTtl, version);
 		byte[] bytes;
 		try {
-			bytes = this.services.codec().encode(entry);
+			bytes = this.services.codec().encode(entry, this.settings.compression());
 		}
 		catch (IllegalArgumentException ex) {
 			this.services.metrics().recordError(getName(), "serialization");
@@ -491,6 +491,7 @@ public class StarterRedisCache extends RedisCache {
 			refuse(redisKey, mayBlock);
 			return null;
 		}
+		// The bytes Redis would store, compressed where the cache compresses: max-value-size applies to them.
 		if (bytes.length > this.services.maxValueBytes()) {
 			this.services.metrics().recordError(getName(), "oversize");
 			log.warn("oversize:" + getName(), () -> "Not caching a value of " + bytes.length + " bytes in cache '"

@@ -15,6 +15,7 @@ import io.cachestarter.cache.CacheCounters.HotKey;
 import io.cachestarter.cache.CacheSettings;
 import io.cachestarter.cache.StarterCacheManager;
 import io.cachestarter.cache.StarterRedisCache;
+import io.cachestarter.serialization.Compression;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -91,9 +92,11 @@ public class CacheStarterEndpoint {
 			.map((hotKey) -> mask(hotKey, entryPrefix))
 			.toList();
 		CacheSettings.Local local = settings.local();
+		Compression compression = settings.compression();
 		return new CacheDescriptor(entryPrefix, text(settings.ttl()), settings.jitter(), settings.version(),
 				settings.cacheNullValues(), text(settings.nullTtl()), settings.refreshAhead(),
 				text(settings.staleTtl()), new LocalDescriptor(local.enabled(), local.maxSize(), text(local.ttl())),
+				new CompressionDescriptor(compression.enabled(), compression.threshold().toBytes()),
 				statistics.hits(), statistics.misses(), statistics.hitRatio(), statistics.puts(),
 				statistics.evictions(), hottestKeys);
 	}
@@ -139,6 +142,7 @@ public class CacheStarterEndpoint {
 	 * @param refreshAhead fraction of the TTL after which a hit triggers a background reload; 0 is off
 	 * @param staleTtl how long an entry may be served after its TTL while it reloads
 	 * @param local the near cache settings
+	 * @param compression when values are stored compressed
 	 * @param hits gets that found an entry
 	 * @param misses gets that found none
 	 * @param hitRatio hits divided by gets; 0 before the first get
@@ -147,8 +151,18 @@ public class CacheStarterEndpoint {
 	 * @param hottestKeys the most requested keys, masked, most requested first
 	 */
 	public record CacheDescriptor(String keyPrefix, String ttl, double jitter, int version, boolean cacheNullValues,
-			String nullTtl, double refreshAhead, String staleTtl, LocalDescriptor local, long hits, long misses,
-			double hitRatio, long puts, long evictions, List<HotKeyDescriptor> hottestKeys) {
+			String nullTtl, double refreshAhead, String staleTtl, LocalDescriptor local,
+			CompressionDescriptor compression, long hits, long misses, double hitRatio, long puts, long evictions,
+			List<HotKeyDescriptor> hottestKeys) {
+	}
+
+	/**
+	 * Compression settings of a cache.
+	 *
+	 * @param enabled whether values reaching the threshold are stored compressed
+	 * @param thresholdBytes the smallest JSON, in bytes, that is compressed
+	 */
+	public record CompressionDescriptor(boolean enabled, long thresholdBytes) {
 	}
 
 	/**

@@ -27,6 +27,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code @Cacheable} methods that return a {@code CompletableFuture}, a {@code Mono} or a {@code Flux}, with and
@@ -71,6 +72,8 @@ class AsyncCachingIntegrationTests {
 			assertThat(second).isEqualTo(first);
 			assertThat(catalog.loads()).isOne();
 			String key = read.redisKey(42);
+			// A reactive method's value arrives on an event loop, where its put is sent without waiting for it.
+			await().atMost(Duration.ofSeconds(5)).until(() -> redis.commands().exists(key) == 1);
 			assertThat(redis.commands().get(key)).startsWith("CS1|");
 			assertThat(redis.commands().pttl(key)).isBetween(read.ttl().toMillis() - 5_000, read.ttl().toMillis());
 		});

@@ -41,6 +41,8 @@ class CachePropertiesValidationTests {
 			cache-starter.stampede.wait-timeout         | 0ms   | cache-starter.stampede.wait-timeout         | must be greater than 0
 			cache-starter.resilience.command-timeout    | 0s    | cache-starter.resilience.command-timeout    | must be greater than 0
 			cache-starter.max-value-size                | 0B    | cache-starter.max-value-size                | must be greater than 0
+			cache-starter.defaults.compression.threshold       | 0B   | cache-starter.defaults.compression.threshold       | must be greater than 0
+			cache-starter.caches.products.compression.threshold | -1KB | cache-starter.caches.products.compression.threshold | must be greater than 0
 			""")
 	void badValueFailsStartUpNamingPropertyValueAndRule(String property, String value, String named, String rule) {
 		this.contextRunner.withPropertyValues(property + "=" + value).run((context) -> {

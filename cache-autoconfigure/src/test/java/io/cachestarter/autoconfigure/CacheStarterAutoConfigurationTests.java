@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.cachestarter.cache.CacheSettings;
 import io.cachestarter.cache.StarterCacheManager;
 import io.cachestarter.cache.StarterRedisCache;
+import io.cachestarter.serialization.Compression;
 import io.cachestarter.testapp.CatalogConfiguration;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,7 @@ import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.cache.RedisCacheManager;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -122,7 +124,26 @@ class CacheStarterAutoConfigurationTests {
 			assertThat(settings.local().enabled()).isFalse();
 			assertThat(settings.local().maxSize()).isEqualTo(10_000);
 			assertThat(settings.local().ttl()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(settings.compression()).isEqualTo(new Compression(false, DataSize.ofKilobytes(4)));
 		});
+	}
+
+	@Test
+	void compressionSettingsInheritFromDefaultsKeyByKey() {
+		this.contextRunner
+			.withPropertyValues("cache-starter.defaults.compression.enabled=true",
+					"cache-starter.defaults.compression.threshold=8KB",
+					"cache-starter.caches.listings.compression.threshold=1KB",
+					"cache-starter.caches.small.compression.enabled=false")
+			.run((context) -> {
+				StarterCacheManager cacheManager = context.getBean(StarterCacheManager.class);
+				assertThat(cacheManager.getStarterCache("listings").getSettings().compression())
+					.isEqualTo(new Compression(true, DataSize.ofKilobytes(1)));
+				assertThat(cacheManager.getStarterCache("small").getSettings().compression())
+					.isEqualTo(new Compression(false, DataSize.ofKilobytes(8)));
+				assertThat(cacheManager.getStarterCache("undeclared").getSettings().compression())
+					.isEqualTo(new Compression(true, DataSize.ofKilobytes(8)));
+			});
 	}
 
 	@Test

@@ -33,7 +33,8 @@ class ConfigurationMetadataTests {
 				Map.entry("defaults.local.ttl", "30s"), Map.entry("stampede.enabled", "true"),
 				Map.entry("stampede.lock-lease", "10s"), Map.entry("stampede.wait-timeout", "3s"),
 				Map.entry("resilience.enabled", "true"), Map.entry("resilience.command-timeout", "500ms"),
-				Map.entry("max-value-size", "1MB"));
+				Map.entry("defaults.compression.enabled", "false"),
+				Map.entry("defaults.compression.threshold", "4KB"), Map.entry("max-value-size", "1MB"));
 		defaults.forEach((name, value) -> {
 			JsonNode property = properties.get("cache-starter." + name);
 			assertThat(property).as(name).isNotNull();

@@ -55,7 +55,9 @@ class CacheStarterEndpointTests {
 					"cache-starter.caches.products.jitter=0.2", "cache-starter.caches.products.version=3",
 					"cache-starter.caches.products.null-ttl=30s", "cache-starter.caches.products.refresh-ahead=0.5",
 					"cache-starter.caches.products.stale-ttl=1m", "cache-starter.caches.products.local.enabled=true",
-					"cache-starter.caches.products.local.max-size=500", "cache-starter.caches.products.local.ttl=20s")
+					"cache-starter.caches.products.local.max-size=500", "cache-starter.caches.products.local.ttl=20s",
+					"cache-starter.caches.products.compression.enabled=true",
+					"cache-starter.caches.products.compression.threshold=2KB")
 			.run((context) -> {
 				StarterCacheManager cacheManager = context.getBean(StarterCacheManager.class);
 				Cache products = cacheManager.getCache("products");
@@ -75,6 +77,8 @@ class CacheStarterEndpointTests {
 				assertThat(descriptor.refreshAhead()).isEqualTo(0.5);
 				assertThat(descriptor.staleTtl()).isEqualTo("PT1M");
 				assertThat(descriptor.local()).isEqualTo(new CacheStarterEndpoint.LocalDescriptor(true, 500, "PT20S"));
+				assertThat(descriptor.compression())
+					.isEqualTo(new CacheStarterEndpoint.CompressionDescriptor(true, 2048));
 				assertThat(descriptor.hits()).isEqualTo(2);
 				assertThat(descriptor.misses()).isEqualTo(1);
 				assertThat(descriptor.hitRatio()).isEqualTo(2.0 / 3);
@@ -95,6 +99,8 @@ class CacheStarterEndpointTests {
 			JsonNode products = json.get("caches").get("products");
 			assertThat(products.get("ttl").asString()).isEqualTo("PT1M30S");
 			assertThat(products.get("local").get("maxSize").asInt()).isEqualTo(10000);
+			assertThat(products.get("compression").get("enabled").asBoolean()).isFalse();
+			assertThat(products.get("compression").get("thresholdBytes").asLong()).isEqualTo(4096);
 			assertThat(products.get("hitRatio").asDouble()).isZero();
 			assertThat(products.get("hottestKeys").isArray()).isTrue();
 		});

@@ -15,12 +15,15 @@ import com.example.outside.Gadget;
 import io.cachestarter.testapp.Product;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.util.unit.DataSize;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class CacheEntryCodecTests {
 
-	private final CacheEntryCodec codec = new CacheEntryCodec(new AllowedTypes(List.of("io.cachestarter")), null);
+	private final CacheEntryCodec codec = new CacheEntryCodec(new AllowedTypes(List.of("io.cachestarter")), null,
+			DataSize.ofMegabytes(1));
 
 	@Test
 	void roundTripsApplicationAndJdkValueTypes() {
@@ -40,7 +43,7 @@ class CacheEntryCodecTests {
 
 	@Test
 	void keepsTheBookkeepingOfTheEntry() {
-		byte[] bytes = this.codec.encode(new CacheEntry("v", 1234L, 5678L, 42L));
+		byte[] bytes = this.codec.encode(new CacheEntry("v", 1234L, 5678L, 42L), Compression.OFF);
 		CacheEntry decoded = this.codec.decode(bytes);
 		assertThat(decoded.createdAt()).isEqualTo(1234L);
 		assertThat(decoded.ttlMillis()).isEqualTo(5678L);
@@ -50,7 +53,8 @@ class CacheEntryCodecTests {
 
 	@Test
 	void encodesCachedNullWithoutBody() {
-		byte[] bytes = this.codec.encode(new CacheEntry(null, 1L, 2L, CacheEntry.NO_VERSION));
+		byte[] bytes = this.codec.encode(new CacheEntry(null, 1L, 2L, CacheEntry.NO_VERSION),
+				new Compression(true, DataSize.ofBytes(1)));
 		assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("CS1|1|2|-|~\n");
 		assertThat(this.codec.decode(bytes).value()).isNull();
 	}
@@ -106,7 +110,8 @@ class CacheEntryCodecTests {
 	}
 
 	private CacheEntry roundTrip(Object value) {
-		return this.codec.decode(this.codec.encode(new CacheEntry(value, 1L, 1000L, CacheEntry.NO_VERSION)));
+		return this.codec.decode(this.codec.encode(new CacheEntry(value, 1L, 1000L, CacheEntry.NO_VERSION),
+				Compression.OFF));
 	}
 
 	private void assertUnreadable(byte[] bytes) {
