@@ -3,6 +3,7 @@ package io.cachestarter.sample;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -29,6 +30,12 @@ public class ProductController {
 	@GetMapping("/products/{id}")
 	public ResponseEntity<Product> product(@PathVariable long id) {
 		return ResponseEntity.of(this.products.findForPage(id));
+	}
+
+	/** The same product, read asynchronously: Spring MVC answers when the future completes. */
+	@GetMapping("/async/products/{id}")
+	public CompletableFuture<ResponseEntity<Product>> productAsync(@PathVariable long id) {
+		return this.products.findAsync(id).thenApply((product) -> ResponseEntity.of(Optional.ofNullable(product)));
 	}
 
 	@GetMapping(path = "/products", params = "ids")

@@ -3,11 +3,15 @@ package io.cachestarter.sample;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 import io.cachestarter.CacheTags;
 import io.cachestarter.InvalidateTags;
 import io.cachestarter.WriteThrough;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.cache.annotation.CacheEvict;
 import org.springframework.cache.annotation.CachePut;
 import org.springframework.cache.annotation.Cacheable;
@@ -28,8 +32,22 @@ public class ProductService {
 
 	private final ProductRepository repository;
 
-	public ProductService(ProductRepository repository) {
+	private final Executor databaseThreads;
+
+	public ProductService(ProductRepository repository, @Qualifier("applicationTaskExecutor") Executor databaseThreads) {
 		this.repository = repository;
+		this.databaseThreads = databaseThreads;
+	}
+
+	/**
+	 * The same read as {@link #findForPage(long)}, asynchronously: the database call runs on Spring Boot's task
+	 * executor and the caller gets a future at once. A hit completes from Redis without a thread waiting for it, and
+	 * with {@code sync = true} one caller across all instances loads a missing product. It shares the
+	 * {@code products} entries with the synchronous reads ({@code null} for an id that does not exist).
+	 */
+	@Cacheable(cacheNames = "products", sync = true)
+	public CompletableFuture<@Nullable Product> findAsync(long id) {
+		return CompletableFuture.supplyAsync(() -> this.repository.findById(id).orElse(null), this.databaseThreads);
 	}
 
 	/**

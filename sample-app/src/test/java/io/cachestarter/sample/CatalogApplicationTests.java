@@ -151,6 +151,23 @@ class CatalogApplicationTests {
 				Duration.ofSeconds(30).toMillis());
 	}
 
+	@Test
+	void asynchronousReadSharesTheEntriesOfTheSynchronousOnes() {
+		double readsById = databaseQueries("find-by-id");
+		ResponseEntity<Product> first = get("/async/products/11");
+		ResponseEntity<Product> second = get("/async/products/11");
+		assertThat(first.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(second.getBody()).isEqualTo(first.getBody());
+		assertThat(redis.commands().exists("catalog:products:v1::11")).isOne();
+		// The synchronous read finds the entry the asynchronous one wrote.
+		assertThat(get("/products/11").getBody()).isEqualTo(first.getBody());
+		assertThat(databaseQueries("find-by-id") - readsById).isEqualTo(1);
+
+		assertThat(status("/async/products/999999")).isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(status("/async/products/999999")).isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(databaseQueries("find-by-id") - readsById).as("a missing id is cached as null").isEqualTo(2);
+	}
+
 	private ResponseEntity<Product> get(String path) {
 		return this.http.get().uri(path).retrieve().toEntity(Product.class);
 	}
