@@ -15,6 +15,16 @@ public final class CacheKeys {
 
 	private static final TypeDescriptor STRING = TypeDescriptor.valueOf(String.class);
 
+	/** Whether a key type declares its own {@code toString()}, looked up once per type. */
+	private static final ClassValue<Boolean> OWN_TO_STRING = new ClassValue<>() {
+
+		@Override
+		protected Boolean computeValue(Class<?> type) {
+			return ReflectionUtils.findMethod(type, "toString").getDeclaringClass() != Object.class;
+		}
+
+	};
+
 	private final String entryPrefix;
 
 	private final String cacheName;
@@ -66,19 +76,16 @@ public final class CacheKeys {
 		if (this.conversionService.canConvert(source, STRING)) {
 			text = (String) this.conversionService.convert(key, source, STRING);
 		}
-		if (text == null && hasOwnToString(key)) {
+		boolean ownToString = OWN_TO_STRING.get(key.getClass());
+		if (text == null && ownToString) {
 			text = key.toString();
 		}
-		if (text == null || text.equals(ObjectUtils.identityToString(key))) {
+		if (text == null || (!ownToString && text.equals(ObjectUtils.identityToString(key)))) {
 			throw new IllegalArgumentException("Cannot turn a key of type " + key.getClass().getName() + " of cache '"
 					+ this.cacheName + "' into a Redis key: it has no text form; give it a toString() or register a "
 					+ "Converter to String with RedisCacheConfiguration.configureKeyConverters");
 		}
 		return text;
-	}
-
-	private static boolean hasOwnToString(Object key) {
-		return ReflectionUtils.findMethod(key.getClass(), "toString").getDeclaringClass() != Object.class;
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.cachestarter.serialization;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -109,16 +108,17 @@ public final class CacheEntryCodec {
 		if (value == null) {
 			return header;
 		}
-		ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-		out.writeBytes(header);
+		byte[] json;
 		try {
-			this.writer.writeValue(out, value);
+			// Jackson's own buffers are recycled: cheaper than growing a stream of unknown size.
+			json = this.writer.writeValueAsBytes(value);
 		}
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException("Cannot write a " + value.getClass().getName() + " as JSON", ex);
 		}
-		byte[] plain = out.toByteArray();
-		int jsonLength = plain.length - header.length;
+		byte[] plain = Arrays.copyOf(header, header.length + json.length);
+		System.arraycopy(json, 0, plain, header.length, json.length);
+		int jsonLength = json.length;
 		// JSON above the limit stays plain: larger than max-value-size, the cache then counts it as oversize.
 		if (!compression.appliesTo(jsonLength) || jsonLength > this.maxJsonBytes) {
 			return plain;
@@ -158,9 +158,12 @@ public final class CacheEntryCodec {
 		Object value;
 		try {
 			value = this.reader.readValue(json, offset, json.length - offset);
-			Class<?> type = ClassUtils.forName(header.typeName(), this.classLoader);
-			if (value instanceof Number && Number.class.isAssignableFrom(type) && !type.isInstance(value)) {
-				value = this.mapper.convertValue(value, type); // e.g. a Short that JSON read back as an Integer
+			if (value instanceof Number) {
+				// JSON numbers carry no type: a Short reads back as an Integer. Only numbers need the class.
+				Class<?> type = ClassUtils.forName(header.typeName(), this.classLoader);
+				if (Number.class.isAssignableFrom(type) && !type.isInstance(value)) {
+					value = this.mapper.convertValue(value, type);
+				}
 			}
 		}
 		catch (JacksonException | ClassNotFoundException | LinkageError | IllegalArgumentException ex) {

@@ -123,10 +123,11 @@ public abstract class CacheHitBenchmarks {
 				+ this.redis.commands().strlen("bench:products:v1::1"));
 	}
 
-	private static void warm(ProductLookup lookup, long id) {
+	static void warm(ProductLookup lookup, long id) {
 		BenchProduct expected = BenchProduct.of(id);
 		lookup.find(id);
-		if (!expected.equals(lookup.find(id))) {
+		lookup.findAsync(id).join();
+		if (!expected.equals(lookup.find(id)) || !expected.equals(lookup.findAsync(id).join())) {
 			throw new IllegalStateException("The cache did not return the value for id " + id);
 		}
 	}
@@ -178,6 +179,16 @@ public abstract class CacheHitBenchmarks {
 	@Benchmark
 	public BenchProduct hitPlain(Cursor cursor) {
 		return this.plainLookup.find(cursor.id());
+	}
+
+	@Benchmark
+	public BenchProduct asyncHitStarter(Cursor cursor) {
+		return this.starterLookup.findAsync(cursor.id()).join();
+	}
+
+	@Benchmark
+	public BenchProduct asyncHitPlain(Cursor cursor) {
+		return this.plainLookup.findAsync(cursor.id()).join();
 	}
 
 	@Benchmark

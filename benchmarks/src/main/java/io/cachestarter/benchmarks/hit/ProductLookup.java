@@ -1,5 +1,7 @@
 package io.cachestarter.benchmarks.hit;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.springframework.cache.annotation.Cacheable;
 
 /**
@@ -16,6 +18,14 @@ public class ProductLookup {
 	@Cacheable("products")
 	public BenchProduct find(long id) {
 		return BenchProduct.of(id);
+	}
+
+	/**
+	 * The same read through the asynchronous face ({@code Cache.retrieve}); its keys are written before measuring.
+	 */
+	@Cacheable("asyncProducts")
+	public CompletableFuture<BenchProduct> findAsync(long id) {
+		return CompletableFuture.completedFuture(BenchProduct.of(id));
 	}
 
 	/**
