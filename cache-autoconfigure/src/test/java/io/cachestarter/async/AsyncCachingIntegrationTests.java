@@ -10,10 +10,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
+import io.cachestarter.TagInvalidator;
 import io.cachestarter.autoconfigure.CacheStarterAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterResilienceAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterStampedeAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterTagsAutoConfiguration;
+import io.cachestarter.cache.CacheCounters;
+import io.cachestarter.cache.StarterCacheManager;
 import io.cachestarter.test.redis.RedisServerExtension;
 import io.cachestarter.testapp.Product;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
@@ -180,6 +183,78 @@ class AsyncCachingIntegrationTests {
 				.endsWith(EMPTY_LIST_JSON);
 			assertThat(redis.commands().get("shop:listings:v1::nothing")).startsWith("CS1|")
 				.endsWith(EMPTY_LIST_JSON);
+		});
+	}
+
+	@Test
+	void refreshAheadReloadsInTheBackgroundWhileTheOldValueIsServed() {
+		this.contextRunner
+			.withPropertyValues("cache-starter.caches.products.ttl=2s", "cache-starter.caches.products.refresh-ahead=0.5")
+			.run((context) -> {
+				ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+				catalog.save(product(5, "books"));
+				assertThat(catalog.futureSync(5).join().name()).isEqualTo("p5");
+				catalog.save(product(5, "books").withName("renamed"));
+				await().atMost(Duration.ofSeconds(5)).until(() -> redis.commands().pttl("shop:products:v1::5") < 900);
+				assertThat(catalog.futureSync(5).join().name()).as("served at once while it reloads").isEqualTo("p5");
+				await().atMost(Duration.ofSeconds(5)).until(() -> "renamed".equals(catalog.futureSync(5).join().name()));
+				assertThat(catalog.loads()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void staleEntryIsServedWhileOneReloadRuns() {
+		this.contextRunner
+			.withPropertyValues("cache-starter.caches.products.ttl=1s", "cache-starter.caches.products.stale-ttl=10s")
+			.run((context) -> {
+				ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+				catalog.save(product(6, "books"));
+				assertThat(catalog.monoSync(6).block(Duration.ofSeconds(5)).name()).isEqualTo("p6");
+				catalog.save(product(6, "books").withName("renamed"));
+				// Past its TTL, inside its stale window.
+				await().atMost(Duration.ofSeconds(5)).until(() -> redis.commands().pttl("shop:products:v1::6") < 9_900);
+				assertThat(catalog.monoSync(6).block(Duration.ofSeconds(5)).name()).isEqualTo("p6");
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> "renamed".equals(catalog.monoSync(6).block(Duration.ofSeconds(5)).name()));
+				assertThat(catalog.loads()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void tagsOfAsynchronousMethodsAreInvalidated() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			catalog.save(product(8, "garden"));
+			catalog.save(product(9, "garden"));
+			assertThat(catalog.taggedFlux("garden").collectList().block(Duration.ofSeconds(5))).hasSize(2);
+			// The same key: the Mono of the list reads what the Flux cached.
+			assertThat(catalog.taggedMonoSync("garden").block(Duration.ofSeconds(5))).hasSize(2);
+			assertThat(catalog.taggedFuture(8).join().id()).isEqualTo(8);
+			assertThat(catalog.loads()).isEqualTo(2);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> redis.commands().smembers("shop:tag:category:garden").size() == 2);
+			assertThat(redis.commands().smembers("shop:tag:category:garden"))
+				.containsExactlyInAnyOrder("shop:listings:v1::garden", "shop:products:v1::8");
+			assertThat(context.getBean(TagInvalidator.class).invalidate("category:garden")).isEqualTo(2);
+			assertThat(redis.commands().exists("shop:listings:v1::garden", "shop:products:v1::8")).isZero();
+			catalog.taggedFlux("garden").collectList().block(Duration.ofSeconds(5));
+			catalog.taggedFuture(8).join();
+			assertThat(catalog.loads()).isEqualTo(4);
+		});
+	}
+
+	@Test
+	void hitsAndMissesOfTheAsynchronousFaceAreCounted() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			catalog.save(product(12, "books"));
+			catalog.future(12).join();
+			catalog.future(12).join();
+			catalog.monoSync(12).block(Duration.ofSeconds(5));
+			CacheCounters counters = context.getBean(StarterCacheManager.class).getStarterCache("products").getCounters();
+			assertThat(counters.misses()).isOne();
+			assertThat(counters.hits()).isEqualTo(2);
+			assertThat(counters.puts()).isOne();
 		});
 	}
 
