@@ -12,6 +12,7 @@ import io.cachestarter.cache.StarterCacheManager;
 import io.cachestarter.redis.AsyncCacheStore;
 import io.cachestarter.redis.AsyncExecutor;
 import io.cachestarter.redis.CacheStore;
+import io.cachestarter.redis.DeniedCommands;
 import io.cachestarter.redis.RedisGuard;
 import io.cachestarter.resilience.FailSafeRedisGuard;
 import io.cachestarter.serialization.AllowedTypes;
@@ -116,6 +117,13 @@ public final class CacheStarterAutoConfiguration {
 	@ConditionalOnMissingBean
 	RedisGuard redisGuard(ObjectProvider<CacheStarterMetrics> metrics) {
 		return new FailSafeRedisGuard(metrics.getIfAvailable(CacheStarterMetrics::noop));
+	}
+
+	/** Shared by the capabilities that can do without a command Redis denies, and by the health component. */
+	@Bean
+	@ConditionalOnMissingBean
+	DeniedCommands cacheStarterDeniedCommands() {
+		return new DeniedCommands();
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import io.cachestarter.cache.StarterCacheManager;
 import io.cachestarter.metrics.RedisServerMetrics;
 import io.cachestarter.metrics.StarterCacheMeterBinderProvider;
 import io.cachestarter.metrics.StarterCacheMetricsBinding;
+import io.cachestarter.redis.DeniedCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -58,10 +59,11 @@ public final class CacheStarterCacheMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RedisServerMetrics cacheStarterRedisServerMetrics(StarterCacheManager cacheManager,
-			MeterRegistry meterRegistry, CacheStarterMetricsProperties properties) {
+			MeterRegistry meterRegistry, CacheStarterMetricsProperties properties,
+			ObjectProvider<DeniedCommands> deniedCommands) {
 		CacheServices services = cacheManager.getServices();
 		return new RedisServerMetrics(services.store(), services.guard(), meterRegistry,
-				properties.getRedisSampleInterval());
+				properties.getRedisSampleInterval(), deniedCommands.getIfAvailable(DeniedCommands::new));
 	}
 
 }

@@ -3,7 +3,9 @@ package io.cachestarter.autoconfigure;
 import io.cachestarter.cache.StarterCacheManager;
 import io.cachestarter.health.CacheStarterHealthIndicator;
 import io.cachestarter.health.RedisHealthContributorPlaceholder;
+import io.cachestarter.redis.DeniedCommands;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -27,8 +29,10 @@ public final class CacheStarterHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "cacheStarterHealthIndicator")
-	CacheStarterHealthIndicator cacheStarterHealthIndicator(StarterCacheManager cacheManager) {
-		return new CacheStarterHealthIndicator(cacheManager.getServices().store(), cacheManager.getServices().guard());
+	CacheStarterHealthIndicator cacheStarterHealthIndicator(StarterCacheManager cacheManager,
+			ObjectProvider<DeniedCommands> deniedCommands) {
+		return new CacheStarterHealthIndicator(cacheManager.getServices().store(), cacheManager.getServices().guard(),
+				deniedCommands.getIfAvailable(DeniedCommands::new));
 	}
 
 	@Bean(RedisHealthContributorPlaceholder.BEAN_NAME)

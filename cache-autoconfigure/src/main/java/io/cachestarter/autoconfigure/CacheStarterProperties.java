@@ -375,6 +375,14 @@ public class CacheStarterProperties {
 		 */
 		private int replayLogSize = 10_000;
 
+		/**
+		 * Whether the Lettuce client follows a Redis failover it cannot notice by itself (a primary that freezes
+		 * keeps its connections open): when the circuit breaker opens it reconnects, looking the primary up again
+		 * through Sentinel or DNS (on Redis Cluster: when calls time out it refreshes the topology), and probes as
+		 * soon as it is reconnected instead of waiting out the breaker's open state.
+		 */
+		private boolean followFailover = true;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -397,6 +405,14 @@ public class CacheStarterProperties {
 
 		public void setReplayLogSize(int replayLogSize) {
 			this.replayLogSize = replayLogSize;
+		}
+
+		public boolean isFollowFailover() {
+			return this.followFailover;
+		}
+
+		public void setFollowFailover(boolean followFailover) {
+			this.followFailover = followFailover;
 		}
 
 	}

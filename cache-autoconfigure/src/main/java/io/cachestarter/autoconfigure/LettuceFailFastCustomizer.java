@@ -45,6 +45,11 @@ final class LettuceFailFastCustomizer implements LettuceClientConfigurationBuild
 
 	static final int KEEP_ALIVE_COUNT = 3;
 
+	/**
+	 * Measured, not assumed: a shorter period barely shortened recovery from a frozen primary while the breaker's
+	 * open state governed it, and the {@code FailoverFollower} refreshes whenever calls fail; every refresh opens a
+	 * connection to every node, so a short period costs every instance (docs/BENCHMARKS.md, failover drill).
+	 */
 	static final Duration TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(30);
 
 	static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(2);

@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.TreeSet;
 
 import io.cachestarter.redis.CacheStore;
+import io.cachestarter.redis.DeniedCommands;
 import io.cachestarter.redis.RedisGuard;
 import io.cachestarter.resilience.CircuitBreakerRedisGuard;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
@@ -27,7 +28,8 @@ import org.springframework.boot.health.contributor.Status;
  * Details: {@code circuitBreaker} (the breaker state, or {@code DISABLED} without one), {@code reachable},
  * {@code latencyMillis} (one {@code PING}), {@code maxmemoryPolicy} and {@code maxmemory} (from {@code INFO memory}),
  * {@code pendingRemovals} (failed removals waiting to be replayed) and {@code warnings}, for example when the
- * eviction policy is {@code noeviction} or {@code maxmemory} is unlimited.
+ * eviction policy is {@code noeviction} or {@code maxmemory} is unlimited, or when the ACL of the Redis user denies a
+ * command a capability would use (see {@link DeniedCommands}).
  * <p>
  * The probe runs on the starter's Redis connection, so it is bounded by the command timeout; it does not go
  * through the circuit breaker, so it neither counts against it nor is blocked by it.
@@ -50,14 +52,27 @@ public class CacheStarterHealthIndicator implements HealthIndicator {
 
 	private final RedisGuard guard;
 
+	private final DeniedCommands deniedCommands;
+
 	/**
 	 * Creates the indicator.
 	 * @param store the starter's Redis commands
 	 * @param guard the guard of the starter's Redis calls
 	 */
 	public CacheStarterHealthIndicator(CacheStore store, RedisGuard guard) {
+		this(store, guard, new DeniedCommands());
+	}
+
+	/**
+	 * Creates the indicator.
+	 * @param store the starter's Redis commands
+	 * @param guard the guard of the starter's Redis calls
+	 * @param deniedCommands the commands Redis denied to the starter's user: each becomes a warning
+	 */
+	public CacheStarterHealthIndicator(CacheStore store, RedisGuard guard, DeniedCommands deniedCommands) {
 		this.store = store;
 		this.guard = guard;
+		this.deniedCommands = deniedCommands;
 	}
 
 	@Override
@@ -102,8 +117,14 @@ public class CacheStarterHealthIndicator implements HealthIndicator {
 		}
 		catch (RuntimeException ex) {
 			details.put("maxmemoryPolicy", UNKNOWN);
-			warnings.add("Cannot read INFO memory (" + ex.getMessage() + "): the eviction policy is not checked");
+			if (DeniedCommands.isDenial(ex)) {
+				this.deniedCommands.record("INFO", "the eviction policy and the memory limit are not checked");
+			}
+			else {
+				warnings.add("Cannot read INFO memory (" + ex.getMessage() + "): the eviction policy is not checked");
+			}
 		}
+		warnings.addAll(this.deniedCommands.warnings());
 		return true;
 	}
 

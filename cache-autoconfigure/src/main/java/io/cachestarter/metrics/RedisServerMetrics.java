@@ -10,6 +10,7 @@ import java.util.function.ToDoubleFunction;
 
 import io.cachestarter.logging.RateLimitedLog;
 import io.cachestarter.redis.CacheStore;
+import io.cachestarter.redis.DeniedCommands;
 import io.cachestarter.redis.RedisGuard;
 import io.cachestarter.redis.RedisOperation;
 import io.micrometer.core.instrument.Gauge;
@@ -33,7 +34,10 @@ import org.springframework.util.Assert;
  * summed over the masters.
  * <p>
  * The gauges appear after the first successful sample. A failed sample (through the {@link RedisGuard}, as a
- * {@code probe}) never throws; it makes the gauges NaN and removes the policy until Redis answers again.
+ * {@code probe}) never throws; it makes the gauges NaN and removes the policy until Redis answers again. When the
+ * ACL of the Redis user does not grant {@code INFO}, the gauges stay off: that is recorded once in the
+ * {@link DeniedCommands} (a warning in the log and in the health component), and it is not counted as a Redis
+ * failure, since Redis did answer.
  */
 public final class RedisServerMetrics implements SmartLifecycle {
 
@@ -49,6 +53,8 @@ public final class RedisServerMetrics implements SmartLifecycle {
 
 	private final Duration interval;
 
+	private final DeniedCommands deniedCommands;
+
 	private volatile RedisServerInfo latest = RedisServerInfo.UNKNOWN;
 
 	private @Nullable MultiGauge policy;
@@ -63,6 +69,19 @@ public final class RedisServerMetrics implements SmartLifecycle {
 	 * @param interval time between the end of one sample and the start of the next
 	 */
 	public RedisServerMetrics(CacheStore store, RedisGuard guard, MeterRegistry registry, Duration interval) {
+		this(store, guard, registry, interval, new DeniedCommands());
+	}
+
+	/**
+	 * Creates the sampler; it starts sampling when started.
+	 * @param store the Redis commands
+	 * @param guard runs every sample
+	 * @param registry where the gauges are registered
+	 * @param interval time between the end of one sample and the start of the next
+	 * @param deniedCommands where a denied {@code INFO} is recorded
+	 */
+	public RedisServerMetrics(CacheStore store, RedisGuard guard, MeterRegistry registry, Duration interval,
+			DeniedCommands deniedCommands) {
 		Assert.notNull(store, "'store' must not be null");
 		Assert.notNull(guard, "'guard' must not be null");
 		Assert.notNull(registry, "'registry' must not be null");
@@ -71,6 +90,7 @@ public final class RedisServerMetrics implements SmartLifecycle {
 		this.guard = guard;
 		this.registry = registry;
 		this.interval = interval;
+		this.deniedCommands = deniedCommands;
 	}
 
 	@Override
@@ -124,14 +144,27 @@ public final class RedisServerMetrics implements SmartLifecycle {
 	void sample() {
 		RedisServerInfo info;
 		try {
-			info = this.guard.call("", RedisOperation.PROBE, () -> this.store.execute(RedisServerMetrics::read),
-					() -> null);
+			info = this.guard.call("", RedisOperation.PROBE, this::readUnlessDenied, () -> null);
 		}
 		catch (RuntimeException ex) {
 			info = null;
 			log.warn("sample", () -> "Sampling Redis INFO failed", ex);
 		}
 		update((info != null) ? info : RedisServerInfo.UNKNOWN);
+	}
+
+	/** A denied {@code INFO} is an answer of Redis, not a failure: it is recorded, and the breaker never sees it. */
+	private @Nullable RedisServerInfo readUnlessDenied() {
+		try {
+			return this.store.execute(RedisServerMetrics::read);
+		}
+		catch (RuntimeException ex) {
+			if (!DeniedCommands.isDenial(ex)) {
+				throw ex;
+			}
+			this.deniedCommands.record("INFO", "the cache.starter.redis.* gauges are off");
+			return null;
+		}
 	}
 
 	private synchronized void update(RedisServerInfo info) {

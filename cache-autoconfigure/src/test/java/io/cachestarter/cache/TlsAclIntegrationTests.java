@@ -1,14 +1,12 @@
 package io.cachestarter.cache;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 import io.cachestarter.autoconfigure.CacheStarterAutoConfiguration;
 import io.cachestarter.test.redis.RedisServer;
+import io.cachestarter.test.redis.SelfSignedCertificate;
 import io.cachestarter.testapp.CatalogConfiguration;
 import io.cachestarter.testapp.CatalogService;
 import io.cachestarter.testapp.Product;
@@ -25,20 +23,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The cache over TLS as an ACL user that may not run {@code KEYS}, configured only through Spring Boot's
- * {@code spring.data.redis.*} and SSL bundle properties.
+ * {@code spring.data.redis.*} and SSL bundle properties. The least-privilege rule itself, on every capability, is in
+ * {@code io.cachestarter.matrix}.
  */
 class TlsAclIntegrationTests {
 
 	@Test
 	void cachesAndClearsOverTlsAsARestrictedAclUser(@TempDir Path dir) throws Exception {
-		assumeTrue(createCertificate(dir), "openssl is needed to create a test certificate");
+		Optional<SelfSignedCertificate> certificate = SelfSignedCertificate.create(dir);
+		assumeTrue(certificate.isPresent(), "openssl is needed to create a test certificate");
 		Path acl = Files.writeString(dir.resolve("users.acl"),
 				"user default on nopass ~* &* +@all\nuser app on >secret ~* &* +@all -keys\n");
-		int tlsPort = freePort();
-		try (RedisServer server = RedisServer.start("--tls-port", String.valueOf(tlsPort), "--tls-cert-file",
-				dir.resolve("cert.pem").toString(), "--tls-key-file", dir.resolve("key.pem").toString(),
-				"--tls-ca-cert-file", dir.resolve("cert.pem").toString(), "--tls-auth-clients", "no", "--aclfile",
-				acl.toString())) {
+		try (RedisServer server = RedisServer.startWithTls(certificate.get(), "--aclfile", acl.toString())) {
+			int tlsPort = server.tlsPort();
 			new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, DataRedisAutoConfiguration.class,
 						CacheStarterAutoConfiguration.class))
@@ -59,27 +56,6 @@ class TlsAclIntegrationTests {
 					context.getBean(StarterCacheManager.class).getCache("products").clear();
 					assertThat(server.commands().exists("products:v1::1")).isZero();
 				});
-		}
-	}
-
-	private static boolean createCertificate(Path dir) throws InterruptedException {
-		try {
-			Process process = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-					dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-days", "2",
-					"-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
-				.redirectErrorStream(true)
-				.redirectOutput(dir.resolve("openssl.log").toFile())
-				.start();
-			return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.cachestarter.test.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
@@ -41,6 +42,9 @@ public final class RedisServer implements AutoCloseable {
 
 	private final ServerControl control;
 
+	/** The TLS port, 0 for none. */
+	private final int tlsPort;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private @Nullable RedisClient client;
@@ -48,7 +52,12 @@ public final class RedisServer implements AutoCloseable {
 	private @Nullable StatefulRedisConnection<String, String> connection;
 
 	private RedisServer(ServerControl control) {
+		this(control, 0);
+	}
+
+	private RedisServer(ServerControl control, int tlsPort) {
 		this.control = control;
+		this.tlsPort = tlsPort;
 	}
 
 	/** Starts a server with the default settings. */
@@ -72,9 +81,28 @@ public final class RedisServer implements AutoCloseable {
 		return local(null, args, FreePorts::next);
 	}
 
+	/**
+	 * Starts a local server that also serves TLS (on a port of its own, see {@link #tlsPort()}) with the given
+	 * certificate; the plain port stays open for assertions. Always a local process, also when {@code REDIS_URL}
+	 * is set or Docker answers, since the server must read the certificate files.
+	 * @param certificate the server's certificate and key
+	 * @param extraArgs further {@code redis-server} arguments, e.g. {@code "--aclfile", path}
+	 */
+	public static RedisServer startWithTls(SelfSignedCertificate certificate, String... extraArgs) {
+		int tlsPort = FreePorts.next();
+		List<String> args = new ArrayList<>(certificate.redisArgs(tlsPort));
+		args.addAll(List.of(extraArgs));
+		return local(null, args, FreePorts::next, tlsPort);
+	}
+
 	/** Always a local process: clusters and sentinels need topologies that REDIS_URL or a single container lack. */
 	static RedisServer local(@Nullable String config, List<String> args, IntSupplier ports) {
 		return new RedisServer(LocalRedisProcess.start(config, args, ports));
+	}
+
+	/** A local process whose arguments serve TLS on {@code tlsPort}. */
+	static RedisServer local(@Nullable String config, List<String> args, IntSupplier ports, int tlsPort) {
+		return new RedisServer(LocalRedisProcess.start(config, args, ports), tlsPort);
 	}
 
 	/** The address to connect to; {@code 127.0.0.1} unless {@code REDIS_URL} names another host. */
@@ -84,6 +112,17 @@ public final class RedisServer implements AutoCloseable {
 
 	public int port() {
 		return this.control.port();
+	}
+
+	/**
+	 * The port that serves TLS, for servers started with a certificate.
+	 * @throws IllegalStateException if this server serves no TLS
+	 */
+	public int tlsPort() {
+		if (this.tlsPort == 0) {
+			throw new IllegalStateException(this + " serves no TLS");
+		}
+		return this.tlsPort;
 	}
 
 	/** {@code redis://127.0.0.1:<port>}, or {@code REDIS_URL} as given. */

@@ -59,6 +59,26 @@ class RedisClusterGroupTests {
 	}
 
 	@Test
+	void aReplicaTakesOverAKilledMasterWhichRejoinsAsItsReplica() {
+		try (RedisClusterGroup cluster = RedisClusterGroup.builder().masters(3).replicasPerMaster(1).start()) {
+			assertThat(cluster.servers()).hasSize(6);
+			assertThat(cluster.masters()).hasSize(3);
+			RedisServer master = cluster.masterFor("key");
+			List<RedisServer> replicas = cluster.replicasOf(master);
+			assertThat(replicas).hasSize(1);
+
+			master.kill();
+			RedisServer promoted = cluster.awaitPromotion(master, replicas, Duration.ofSeconds(30));
+
+			assertThat(promoted).isSameAs(replicas.get(0));
+			assertThat(Poll.await(Duration.ofSeconds(10), () -> cluster.masterFor("key") == promoted)).isTrue();
+			cluster.recover(master);
+			assertThat(master.commands().info("replication")).contains("role:slave");
+			assertThat(cluster.replicasOf(promoted)).containsExactly(master);
+		}
+	}
+
+	@Test
 	void refusesFewerThanThreeMasters() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisClusterGroup.start(2));
 	}

@@ -20,7 +20,7 @@ class RedisSentinelGroupTests {
 		try (RedisSentinelGroup group = RedisSentinelGroup.start("cache")) {
 			assertThat(group.masterName()).isEqualTo("cache");
 			assertThat(group.sentinelNodes()).startsWith("127.0.0.1:");
-			String[] sentinel = group.sentinelNodes().split(":");
+			String[] sentinel = group.sentinelNodes().split(",")[0].split(":");
 			RedisURI uri = RedisURI.Builder.sentinel(sentinel[0], Integer.parseInt(sentinel[1]), group.masterName())
 				.withTimeout(Duration.ofSeconds(2))
 				.build();
@@ -35,7 +35,7 @@ class RedisSentinelGroupTests {
 			assertThat(group.master().commands().get("key")).isEqualTo("value");
 			assertThat(group.replica().commands().info("replication")).contains("role:slave",
 					"master_port:" + group.master().port());
-			processes = Stream.of(group.master(), group.replica())
+			processes = Stream.concat(group.servers().stream(), group.sentinels().stream())
 				.flatMap((server) -> server.processes().stream())
 				.toList();
 		}
@@ -44,10 +44,30 @@ class RedisSentinelGroupTests {
 	}
 
 	@Test
+	void threeSentinelsReplaceAPausedMasterWhichRejoinsAsReplica() {
+		try (RedisSentinelGroup group = RedisSentinelGroup.start("frozen")) {
+			assertThat(group.sentinels()).hasSize(3);
+			assertThat(group.sentinelNodes().split(",")).hasSize(3);
+			RedisServer master = group.currentMaster();
+			assertThat(master).isSameAs(group.master());
+
+			master.pause();
+			RedisServer promoted = group.awaitPromotion(master, Duration.ofSeconds(30));
+
+			assertThat(promoted).isSameAs(group.replica());
+			assertThat(group.currentMaster()).isSameAs(promoted);
+			group.recover(master);
+			assertThat(master.commands().info("replication")).contains("role:slave",
+					"master_port:" + promoted.port());
+			assertThat(group.currentReplica()).isSameAs(master);
+		}
+	}
+
+	@Test
 	void killingTheMasterFailsOverToTheReplica() {
 		try (RedisSentinelGroup group = RedisSentinelGroup.start("failover")) {
 			assumeTrue(group.master().isFaultInjectionSupported());
-			String[] sentinel = group.sentinelNodes().split(":");
+			String[] sentinel = group.sentinelNodes().split(",")[0].split(":");
 			String replicaAddress = List.of(group.replica().host(), String.valueOf(group.replica().port())).toString();
 
 			group.master().kill();
