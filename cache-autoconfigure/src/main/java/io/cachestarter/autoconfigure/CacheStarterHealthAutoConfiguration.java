@@ -3,6 +3,7 @@ package io.cachestarter.autoconfigure;
 import io.cachestarter.cache.StarterCacheManager;
 import io.cachestarter.health.CacheStarterHealthIndicator;
 import io.cachestarter.health.RedisHealthContributorPlaceholder;
+import io.cachestarter.local.LocalNearCaches;
 import io.cachestarter.redis.DeniedCommands;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,9 +31,11 @@ public final class CacheStarterHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "cacheStarterHealthIndicator")
 	CacheStarterHealthIndicator cacheStarterHealthIndicator(StarterCacheManager cacheManager,
-			ObjectProvider<DeniedCommands> deniedCommands) {
+			ObjectProvider<DeniedCommands> deniedCommands, ObjectProvider<LocalNearCaches> localNearCaches) {
+		LocalNearCaches local = localNearCaches.getIfAvailable();
 		return new CacheStarterHealthIndicator(cacheManager.getServices().store(), cacheManager.getServices().guard(),
-				deniedCommands.getIfAvailable(DeniedCommands::new));
+				deniedCommands.getIfAvailable(DeniedCommands::new),
+				() -> (local != null) ? local.state().name() : null);
 	}
 
 	@Bean(RedisHealthContributorPlaceholder.BEAN_NAME)

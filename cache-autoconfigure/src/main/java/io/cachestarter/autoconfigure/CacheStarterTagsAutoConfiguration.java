@@ -3,6 +3,7 @@ package io.cachestarter.autoconfigure;
 import io.cachestarter.TagInvalidator;
 import io.cachestarter.cache.CacheStarterMetrics;
 import io.cachestarter.cache.EntryTagging;
+import io.cachestarter.cache.NearCache;
 import io.cachestarter.interceptor.InvocationAdvisor;
 import io.cachestarter.interceptor.InvocationExpressions;
 import io.cachestarter.redis.CacheStore;
@@ -67,8 +68,9 @@ public final class CacheStarterTagsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TagInvalidator tagInvalidator(TagStore tagStore, RedisGuard redisGuard,
-			ObjectProvider<CacheStarterMetrics> metrics) {
-		return new RedisTagInvalidator(tagStore, redisGuard, metrics.getIfAvailable(CacheStarterMetrics::noop));
+			ObjectProvider<CacheStarterMetrics> metrics, ObjectProvider<NearCache.Factory> nearCaches) {
+		return new RedisTagInvalidator(tagStore, redisGuard, metrics.getIfAvailable(CacheStarterMetrics::noop),
+				nearCaches.getIfAvailable(() -> NearCache.Factory.NONE));
 	}
 
 	@Bean

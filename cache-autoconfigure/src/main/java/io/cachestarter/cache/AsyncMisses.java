@@ -25,8 +25,8 @@ final class AsyncMisses {
 		.expireAfterWrite(FORGET_AFTER)
 		.build();
 
-	void begin(String redisKey, Captured tags, boolean readFailed) {
-		this.misses.put(redisKey, new Miss(tags, readFailed, System.nanoTime()));
+	void begin(String redisKey, Captured tags, boolean readFailed, long token) {
+		this.misses.put(redisKey, new Miss(tags, readFailed, System.nanoTime(), token));
 	}
 
 	/**
@@ -44,8 +44,9 @@ final class AsyncMisses {
 	 * @param tags the call's tag context
 	 * @param readFailed whether Redis failed on the read
 	 * @param startNanos when the miss happened
+	 * @param token the near cache's token taken before the miss's read
 	 */
-	record Miss(Captured tags, boolean readFailed, long startNanos) {
+	record Miss(Captured tags, boolean readFailed, long startNanos, long token) {
 	}
 
 }

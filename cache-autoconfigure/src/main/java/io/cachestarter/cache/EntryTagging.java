@@ -86,8 +86,9 @@ public interface EntryTagging {
 
 		/**
 		 * Checks again after the write, and removes the entry if one of its tags was invalidated meanwhile.
+		 * @return {@code false} if the entry was removed again
 		 */
-		void afterWrite();
+		boolean afterWrite();
 
 	}
 

@@ -1,5 +1,7 @@
 package io.cachestarter.cache;
 
+import java.util.List;
+
 import io.cachestarter.serialization.CacheEntry;
 import org.jspecify.annotations.Nullable;
 
@@ -9,7 +11,9 @@ import org.jspecify.annotations.Nullable;
  * and must never throw.
  * <p>
  * The read protocol closes the load/invalidate race: {@link #beforeRead} returns a token, and {@link #afterRead}
- * keeps the entry only if no invalidation of the key reached this instance since that token was taken.
+ * keeps the entry only if no invalidation of the key reached this instance since that token was taken. Writes
+ * follow the same protocol ({@link #beforeWrite}, {@link #afterWrite}), so that of two writes of a key whose
+ * completions are seen out of order, neither leaves the older value behind.
  */
 public interface NearCache {
 
@@ -32,6 +36,14 @@ public interface NearCache {
 		 * @return its near cache
 		 */
 		NearCache create(CacheSettings settings);
+
+		/**
+		 * Called once entries of any caches were removed from Redis by their keys, outside a cache (a tag
+		 * invalidation): the near caches drop them, here and on every other instance, in one message.
+		 * @param redisKeys the Redis keys of the entries removed
+		 */
+		default void afterRemove(List<byte[]> redisKeys) {
+		}
 
 	}
 
@@ -63,11 +75,32 @@ public interface NearCache {
 	}
 
 	/**
+	 * Returns whether no invalidation of a key reached this instance since a token was taken: a value whose load
+	 * began before such an invalidation may be older than what the invalidating write stored, and is not cached.
+	 * @param redisKey the entry's Redis key
+	 * @param token what {@link #beforeRead} returned when the load began
+	 * @return {@code true} if the loaded value may be cached
+	 */
+	default boolean isCurrent(String redisKey, long token) {
+		return true;
+	}
+
+	/**
+	 * Called before this instance writes an entry to Redis.
+	 * @param redisKey the entry's Redis key
+	 * @return a token for {@link #afterWrite}
+	 */
+	default long beforeWrite(String redisKey) {
+		return 0;
+	}
+
+	/**
 	 * Called once this instance's write of an entry has reached Redis.
 	 * @param redisKey the entry's Redis key
+	 * @param token what {@link #beforeWrite} returned
 	 * @param entry the entry now stored
 	 */
-	default void afterWrite(String redisKey, CacheEntry entry) {
+	default void afterWrite(String redisKey, long token, CacheEntry entry) {
 	}
 
 	/**
@@ -81,6 +114,30 @@ public interface NearCache {
 	 * Called once a clear of the whole cache has reached Redis (or failed into the replay log).
 	 */
 	default void afterClear() {
+	}
+
+	/**
+	 * Returns how many entries this instance holds.
+	 * @return the number of entries, or 0 without a near cache
+	 */
+	default long size() {
+		return 0;
+	}
+
+	/**
+	 * Returns how many reads this near cache served.
+	 * @return the hits in this JVM
+	 */
+	default long hits() {
+		return 0;
+	}
+
+	/**
+	 * Returns how many reads this near cache could not serve (they went to Redis).
+	 * @return the misses in this JVM
+	 */
+	default long misses() {
+		return 0;
 	}
 
 }

@@ -102,13 +102,19 @@ final class RedisEntries {
 
 	/**
 	 * Removes a key; if Redis fails, the removal is replayed when it is back.
+	 * @param afterRemoved runs once the removal reached Redis (now or when replayed), and at once if it was deferred
 	 * @return whether the key existed
 	 */
-	boolean remove(byte[] key, RedisOperation operation) {
+	boolean remove(byte[] key, RedisOperation operation, Runnable afterRemoved) {
 		boolean[] removed = new boolean[1];
 		long start = System.nanoTime();
-		this.services.guard()
-			.remove(this.cacheName, operation, () -> removed[0] = this.services.store().delete(List.of(key)) > 0);
+		boolean ranNow = this.services.guard().remove(this.cacheName, operation, () -> {
+			removed[0] = this.services.store().delete(List.of(key)) > 0;
+			afterRemoved.run();
+		});
+		if (!ranNow) {
+			afterRemoved.run();
+		}
 		recordLatency("evict", start);
 		return removed[0];
 	}

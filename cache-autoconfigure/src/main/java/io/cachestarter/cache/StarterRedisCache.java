@@ -47,6 +47,9 @@ public class StarterRedisCache extends RedisCache {
 
 	private static final CacheEntry UNREACHABLE = RedisEntries.UNREACHABLE;
 
+	/** The load token of a write that does not end a load (an explicit put, a write-through). */
+	private static final long NOT_A_LOAD = Long.MIN_VALUE;
+
 	private final CacheSettings settings;
 
 	private final CacheServices services;
@@ -106,6 +109,14 @@ public class StarterRedisCache extends RedisCache {
 	}
 
 	/**
+	 * Returns this cache's tier in front of Redis ({@link NearCache#NONE} without one).
+	 * @return the near cache
+	 */
+	public NearCache getNearCache() {
+		return this.near;
+	}
+
+	/**
 	 * Returns the key layout of this cache.
 	 * @return the keys
 	 */
@@ -123,12 +134,13 @@ public class StarterRedisCache extends RedisCache {
 	@Override
 	protected @Nullable Object lookup(Object key) {
 		String redisKey = this.keys.redisKey(key);
-		CacheEntry entry = readEntry(redisKey);
+		long token = this.near.beforeRead(redisKey);
+		CacheEntry entry = readEntry(redisKey, token);
 		// Without a loader a stale entry cannot be reloaded in the background: past its TTL it is a miss.
 		if (entry == null || entry == UNREACHABLE || isStale(entry, System.currentTimeMillis())) {
 			this.counters.miss(redisKey);
 			this.services.tagging().beforeLoad();
-			this.pendingLoad.set(new PendingLoad(redisKey, System.nanoTime()));
+			this.pendingLoad.set(new PendingLoad(redisKey, System.nanoTime(), token));
 			return null;
 		}
 		this.counters.hit(redisKey);
@@ -139,10 +151,11 @@ public class StarterRedisCache extends RedisCache {
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
 		String redisKey = this.keys.redisKey(key);
-		CacheEntry entry = readEntry(redisKey);
+		long token = this.near.beforeRead(redisKey);
+		CacheEntry entry = readEntry(redisKey, token);
 		if (entry != null && entry != UNREACHABLE) {
 			if (needsReload(entry)) {
-				refresh(new Task(key, redisKey, valueLoader));
+				refresh(new Task(key, redisKey, valueLoader, token));
 			}
 			this.counters.hit(redisKey);
 			return (T) entry.value();
@@ -154,7 +167,7 @@ public class StarterRedisCache extends RedisCache {
 				return valueLoader.call();
 			}
 			this.services.tagging().beforeLoad();
-			return (T) this.services.loads().load(new Task(key, redisKey, valueLoader));
+			return (T) this.services.loads().load(new Task(key, redisKey, valueLoader, token));
 		}
 		catch (ValueRetrievalException ex) {
 			throw ex;
@@ -168,10 +181,11 @@ public class StarterRedisCache extends RedisCache {
 	public CompletableFuture<ValueWrapper> retrieve(Object key) {
 		String redisKey = this.keys.redisKey(key);
 		Captured tags = this.services.tagging().capture();
-		return readEntryAsync(redisKey).thenApply((entry) -> {
+		long token = this.near.beforeRead(redisKey);
+		return readEntryAsync(redisKey, token).thenApply((entry) -> {
 			if (entry == null || entry == UNREACHABLE || isStale(entry, System.currentTimeMillis())) {
 				this.counters.miss(redisKey);
-				this.asyncMisses.begin(redisKey, tags, entry == UNREACHABLE);
+				this.asyncMisses.begin(redisKey, tags, entry == UNREACHABLE, token);
 				if (entry != UNREACHABLE) {
 					inContext(tags, () -> this.services.tagging().beforeLoad());
 				}
@@ -187,16 +201,17 @@ public class StarterRedisCache extends RedisCache {
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
 		String redisKey = this.keys.redisKey(key);
 		Captured tags = this.services.tagging().capture();
-		return readEntryAsync(redisKey).thenCompose((entry) -> {
+		long token = this.near.beforeRead(redisKey);
+		return readEntryAsync(redisKey, token).thenCompose((entry) -> {
 			if (entry != null && entry != UNREACHABLE) {
 				if (needsReload(entry)) {
-					refresh(new AsyncTask(key, redisKey, valueLoader, tags));
+					refresh(new AsyncTask(key, redisKey, valueLoader, tags, token));
 				}
 				this.counters.hit(redisKey);
 				return CompletableFuture.completedFuture((T) entry.value());
 			}
 			this.counters.miss(redisKey);
-			AsyncTask task = new AsyncTask(key, redisKey, valueLoader, tags);
+			AsyncTask task = new AsyncTask(key, redisKey, valueLoader, tags, token);
 			if (entry == UNREACHABLE) {
 				return (CompletableFuture<T>) task.loadWithoutWriting();
 			}
@@ -204,8 +219,11 @@ public class StarterRedisCache extends RedisCache {
 		});
 	}
 
-	/** The one read of the synchronous face: a write of this instance still in flight, the near cache, Redis. */
-	@Nullable CacheEntry readEntry(String redisKey) {
+	/**
+	 * The one read of the synchronous face: a write of this instance still in flight, the near cache, Redis.
+	 * @param token what the near cache's {@link NearCache#beforeRead} returned before this read began
+	 */
+	@Nullable CacheEntry readEntry(String redisKey, long token) {
 		CacheEntry entry = this.pendingWrites.entry(redisKey);
 		if (entry == null) {
 			entry = this.near.get(redisKey);
@@ -213,7 +231,6 @@ public class StarterRedisCache extends RedisCache {
 		if (entry != null) {
 			return entry;
 		}
-		long token = this.near.beforeRead(redisKey);
 		entry = this.redis.read(redisKey);
 		if (entry != null && entry != UNREACHABLE) {
 			this.near.afterRead(redisKey, token, entry);
@@ -221,8 +238,11 @@ public class StarterRedisCache extends RedisCache {
 		return entry;
 	}
 
-	/** The one read of the asynchronous face: a write of this instance still in flight, the near cache, Redis. */
-	CompletableFuture<@Nullable CacheEntry> readEntryAsync(String redisKey) {
+	/**
+	 * The one read of the asynchronous face: a write of this instance still in flight, the near cache, Redis.
+	 * @param token what the near cache's {@link NearCache#beforeRead} returned before this read began
+	 */
+	CompletableFuture<@Nullable CacheEntry> readEntryAsync(String redisKey, long token) {
 		CacheEntry cached = this.pendingWrites.entry(redisKey);
 		if (cached == null) {
 			cached = this.near.get(redisKey);
@@ -230,7 +250,6 @@ public class StarterRedisCache extends RedisCache {
 		if (cached != null) {
 			return CompletableFuture.completedFuture(cached);
 		}
-		long token = this.near.beforeRead(redisKey);
 		return this.redis.readAsync(redisKey).thenApply((entry) -> {
 			if (entry != null && entry != UNREACHABLE) {
 				this.near.afterRead(redisKey, token, entry);
@@ -264,12 +283,12 @@ public class StarterRedisCache extends RedisCache {
 			putAfterAsyncMiss(redisKey, unwrapNull(value), miss);
 			return;
 		}
-		recordPendingLoad(redisKey);
+		long loadToken = endPendingLoad(redisKey);
 		if (NonBlockingThreads.isCurrent()) {
-			writeAsync(redisKey, unwrapNull(value), this.services.tagging().capture(), true);
+			writeAsync(redisKey, unwrapNull(value), this.services.tagging().capture(), true, loadToken);
 			return;
 		}
-		write(redisKey, unwrapNull(value), false);
+		write(redisKey, unwrapNull(value), false, loadToken);
 	}
 
 	/**
@@ -282,25 +301,28 @@ public class StarterRedisCache extends RedisCache {
 			return;
 		}
 		if (NonBlockingThreads.isCurrent()) {
-			writeAsync(redisKey, value, miss.tags(), true);
+			writeAsync(redisKey, value, miss.tags(), true, miss.token());
 		}
 		else {
-			inContext(miss.tags(), () -> write(redisKey, value, false));
+			inContext(miss.tags(), () -> write(redisKey, value, false, miss.token()));
 		}
 	}
 
 	/**
 	 * A plain {@code @Cacheable} runs the method between its miss and its put on the same thread: that time is the
 	 * load ({@code cache.starter.loads}), as the loader's is for {@code sync = true}.
+	 * @return the near cache's token of the miss, or {@link #NOT_A_LOAD} when this put does not end a load
 	 */
-	private void recordPendingLoad(String redisKey) {
+	private long endPendingLoad(String redisKey) {
 		PendingLoad pending = this.pendingLoad.get();
 		if (pending != null) {
 			this.pendingLoad.remove();
 			if (pending.redisKey().equals(redisKey)) {
 				this.services.metrics().recordLoad(getName(), System.nanoTime() - pending.startNanos());
+				return pending.token();
 			}
 		}
+		return NOT_A_LOAD;
 	}
 
 	/**
@@ -315,7 +337,7 @@ public class StarterRedisCache extends RedisCache {
 		Object storeValue = unwrapNull(value);
 		if (storeValue == null && !isAllowNullValues()) {
 			// Nothing may be written; only an existing entry is reported.
-			CacheEntry existing = readEntry(redisKey);
+			CacheEntry existing = readEntry(redisKey, this.near.beforeRead(redisKey));
 			boolean present = existing != null && existing != UNREACHABLE
 					&& !isStale(existing, System.currentTimeMillis());
 			return present ? new SimpleValueWrapper(existing.value()) : null;
@@ -329,7 +351,7 @@ public class StarterRedisCache extends RedisCache {
 			kept[0] = this.services.store()
 				.setIfAbsentOrStale(keyBytes, encoded.bytes(), encoded.redisTtlMillis(), System.currentTimeMillis());
 			return kept[0] == null;
-		}, false);
+		}, false, NOT_A_LOAD);
 		if (written || kept[0] == null) {
 			return null;
 		}
@@ -339,7 +361,7 @@ public class StarterRedisCache extends RedisCache {
 		catch (RuntimeException ex) {
 			// The kept entry cannot be read: it is no value at all, so this one replaces it.
 			this.services.metrics().recordError(getName(), "deserialization");
-			write(redisKey, storeValue, false);
+			write(redisKey, storeValue, false, NOT_A_LOAD);
 			return null;
 		}
 	}
@@ -351,7 +373,7 @@ public class StarterRedisCache extends RedisCache {
 	 * @param value the value
 	 */
 	public void putOrRemove(Object key, @Nullable Object value) {
-		write(this.keys.redisKey(key), unwrapNull(value), true);
+		write(this.keys.redisKey(key), unwrapNull(value), true, NOT_A_LOAD);
 	}
 
 	/**
@@ -372,13 +394,20 @@ public class StarterRedisCache extends RedisCache {
 		return writeEncoded(redisKey, storeValue, encoded, RedisOperation.WRITE_THROUGH,
 				(keyBytes) -> this.services.store()
 					.setIfNewer(keyBytes, encoded.bytes(), version, encoded.redisTtlMillis()),
-				true);
+				true, NOT_A_LOAD);
 	}
 
-	private void write(String redisKey, @Nullable Object value, boolean removeOnFailure) {
+	/**
+	 * Writes a value.
+	 * @param loadToken the near cache's token taken when the load of this value began, or {@link #NOT_A_LOAD}
+	 */
+	private void write(String redisKey, @Nullable Object value, boolean removeOnFailure, long loadToken) {
 		if (value == null && !isAllowNullValues()) {
 			// Nothing to cache, but whatever was cached under the key is now wrong.
 			remove(redisKey);
+			return;
+		}
+		if (isOutdatedLoad(redisKey, loadToken)) {
 			return;
 		}
 		Encoded encoded = encode(redisKey, value, CacheEntry.NO_VERSION);
@@ -386,8 +415,16 @@ public class StarterRedisCache extends RedisCache {
 			writeEncoded(redisKey, value, encoded, RedisOperation.PUT, (keyBytes) -> {
 				this.services.store().set(keyBytes, encoded.bytes(), encoded.redisTtlMillis());
 				return true;
-			}, removeOnFailure);
+			}, removeOnFailure, loadToken);
 		}
+	}
+
+	/**
+	 * Whether a loaded value began loading before an invalidation of its key reached this instance: it may be older
+	 * than what the invalidating write stored, so it is not cached at all (neither in Redis nor in the near cache).
+	 */
+	private boolean isOutdatedLoad(String redisKey, long loadToken) {
+		return loadToken != NOT_A_LOAD && !this.near.isCurrent(redisKey, loadToken);
 	}
 
 	/**
@@ -398,14 +435,17 @@ public class StarterRedisCache extends RedisCache {
 	 * @return {@code true} if the value is now cached
 	 */
 	private boolean writeEncoded(String redisKey, @Nullable Object value, Encoded encoded, RedisOperation operation,
-			Function<byte[], Boolean> command, boolean removeOnFailure) {
+			Function<byte[], Boolean> command, boolean removeOnFailure, long loadToken) {
 		TaggedWrite tags = this.services.tagging().prepare(getName(), redisKey, value, encoded.redisTtlMillis());
 		if (tags != null && !tags.beforeWrite()) {
+			// The tags refused the entry and removed the key: no near cache may keep an older value either.
+			this.near.afterRemove(redisKey);
 			return false;
 		}
 		byte[] keyBytes = RedisEntries.bytes(redisKey);
+		long token = (loadToken != NOT_A_LOAD) ? loadToken : this.near.beforeWrite(redisKey);
 		Boolean written = this.redis.write(operation, () -> command.apply(keyBytes));
-		return afterWrite(redisKey, keyBytes, encoded, tags, written, removeOnFailure);
+		return afterWrite(redisKey, token, encoded, tags, written, removeOnFailure);
 	}
 
 	/**
@@ -417,9 +457,12 @@ public class StarterRedisCache extends RedisCache {
 	 * @return {@code true} once the value is cached; {@code false} if it was not
 	 */
 	private CompletableFuture<Boolean> writeAsync(String redisKey, @Nullable Object value, Captured context,
-			boolean unawaited) {
+			boolean unawaited, long loadToken) {
 		if (value == null && !isAllowNullValues()) {
 			removeOffThread(redisKey);
+			return CompletableFuture.completedFuture(false);
+		}
+		if (isOutdatedLoad(redisKey, loadToken)) {
 			return CompletableFuture.completedFuture(false);
 		}
 		Encoded encoded = encode(redisKey, value, CacheEntry.NO_VERSION, false);
@@ -428,41 +471,50 @@ public class StarterRedisCache extends RedisCache {
 		}
 		TaggedWrite tags = inContext(context,
 				() -> this.services.tagging().prepare(getName(), redisKey, value, encoded.redisTtlMillis()));
-		CompletableFuture<Boolean> written = (tags == null) ? send(redisKey, encoded, null)
+		CompletableFuture<Boolean> written = (tags == null) ? send(redisKey, encoded, null, loadToken)
 				: CompletableFuture.supplyAsync(tags::beforeWrite, this.services.asyncExecutor())
-					.thenCompose((allowed) -> allowed ? send(redisKey, encoded, tags)
-							: CompletableFuture.completedFuture(false));
+					.thenCompose((allowed) -> allowed ? send(redisKey, encoded, tags, loadToken) : refused(redisKey));
 		if (unawaited) {
 			this.pendingWrites.track(redisKey, encoded.entry(), written);
 		}
 		return written;
 	}
 
+	private CompletableFuture<Boolean> refused(String redisKey) {
+		this.near.afterRemove(redisKey);
+		return CompletableFuture.completedFuture(false);
+	}
+
 	/** Sends an encoded entry; what follows the write runs on the async executor. */
-	private CompletableFuture<Boolean> send(String redisKey, Encoded encoded, @Nullable TaggedWrite tags) {
+	private CompletableFuture<Boolean> send(String redisKey, Encoded encoded, @Nullable TaggedWrite tags,
+			long loadToken) {
 		byte[] keyBytes = RedisEntries.bytes(redisKey);
+		long token = (loadToken != NOT_A_LOAD) ? loadToken : this.near.beforeWrite(redisKey);
 		return this.redis
 			.writeAsync(RedisOperation.PUT,
 					() -> this.services.asyncStore()
 						.set(keyBytes, encoded.bytes(), encoded.redisTtlMillis())
 						.thenApply((ok) -> true))
-			.thenApply((written) -> afterWrite(redisKey, keyBytes, encoded, tags, written, false));
+			.thenApply((written) -> afterWrite(redisKey, token, encoded, tags, written, false));
 	}
 
-	private boolean afterWrite(String redisKey, byte[] keyBytes, Encoded encoded, @Nullable TaggedWrite tags,
+	private boolean afterWrite(String redisKey, long token, Encoded encoded, @Nullable TaggedWrite tags,
 			@Nullable Boolean written, boolean removeOnFailure) {
 		if (written == null) {
 			if (removeOnFailure) {
-				removeAfterFailedWrite(keyBytes);
+				removeAfterFailedWrite(redisKey);
 			}
 			return false;
 		}
 		if (written) {
 			this.counters.put();
-			if (tags != null) {
-				tags.afterWrite();
+			if (tags != null && !tags.afterWrite()) {
+				// A tag was invalidated while the entry was written: it was removed again.
+				this.near.afterRemove(redisKey);
 			}
-			this.near.afterWrite(redisKey, encoded.entry());
+			else {
+				this.near.afterWrite(redisKey, token, encoded.entry());
+			}
 		}
 		return written;
 	}
@@ -504,18 +556,24 @@ public class StarterRedisCache extends RedisCache {
 
 	private void refuse(String redisKey, boolean mayBlock) {
 		if (mayBlock) {
-			removeAfterFailedWrite(RedisEntries.bytes(redisKey));
+			removeAfterFailedWrite(redisKey);
 		}
 		else {
-			this.pendingWrites.track(null, null, CompletableFuture.runAsync(
-					() -> removeAfterFailedWrite(RedisEntries.bytes(redisKey)), this.services.asyncExecutor()));
+			this.pendingWrites.track(null, null,
+					CompletableFuture.runAsync(() -> removeAfterFailedWrite(redisKey), this.services.asyncExecutor()));
 		}
 	}
 
-	/** A value that could not be written must not leave an older one behind. */
-	private void removeAfterFailedWrite(byte[] redisKey) {
-		this.services.guard()
-			.remove(getName(), RedisOperation.EVICT, () -> this.services.store().delete(List.of(redisKey)));
+	/** A value that could not be written must not leave an older one behind, in Redis or in a near cache. */
+	private void removeAfterFailedWrite(String redisKey) {
+		byte[] keyBytes = RedisEntries.bytes(redisKey);
+		boolean ranNow = this.services.guard().remove(getName(), RedisOperation.EVICT, () -> {
+			this.services.store().delete(List.of(keyBytes));
+			this.near.afterRemove(redisKey);
+		});
+		if (!ranNow) {
+			this.near.afterRemove(redisKey);
+		}
 	}
 
 	// ---- Removals: Redis (replayed when it fails), then the near cache.
@@ -538,9 +596,10 @@ public class StarterRedisCache extends RedisCache {
 
 	private boolean remove(String redisKey) {
 		this.pendingWrites.forget(redisKey);
-		boolean removed = this.redis.remove(RedisEntries.bytes(redisKey), RedisOperation.EVICT);
+		// The near caches learn of the removal once it reached Redis: now, or when it is replayed.
+		boolean removed = this.redis.remove(RedisEntries.bytes(redisKey), RedisOperation.EVICT,
+				() -> this.near.afterRemove(redisKey));
 		this.counters.eviction();
-		this.near.afterRemove(redisKey);
 		return removed;
 	}
 
@@ -581,9 +640,13 @@ public class StarterRedisCache extends RedisCache {
 	private long removeMatching(String pattern) {
 		this.pendingWrites.forgetAll(this.services.keyPrefix() + getName() + ":v");
 		long[] removed = new long[1];
-		this.services.guard()
-			.remove(getName(), RedisOperation.CLEAR, () -> removed[0] = this.services.store().deleteMatching(pattern));
-		this.near.afterClear();
+		boolean ranNow = this.services.guard().remove(getName(), RedisOperation.CLEAR, () -> {
+			removed[0] = this.services.store().deleteMatching(pattern);
+			this.near.afterClear();
+		});
+		if (!ranNow) {
+			this.near.afterClear();
+		}
 		return removed[0];
 	}
 
@@ -658,7 +721,7 @@ public class StarterRedisCache extends RedisCache {
 	private record Encoded(CacheEntry entry, byte[] bytes, long redisTtlMillis) {
 	}
 
-	private record PendingLoad(String redisKey, long startNanos) {
+	private record PendingLoad(String redisKey, long startNanos, long token) {
 	}
 
 	/** One load of one key through the synchronous face, or a background reload. */
@@ -672,11 +735,14 @@ public class StarterRedisCache extends RedisCache {
 
 		private final Captured context;
 
-		Task(Object key, String redisKey, Callable<?> loader) {
+		private final long token;
+
+		Task(Object key, String redisKey, Callable<?> loader, long token) {
 			this.key = key;
 			this.redisKey = redisKey;
 			this.loader = loader;
 			this.context = StarterRedisCache.this.services.tagging().capture();
+			this.token = token;
 		}
 
 		@Override
@@ -702,7 +768,7 @@ public class StarterRedisCache extends RedisCache {
 				long start = System.nanoTime();
 				Object value = this.loader.call();
 				StarterRedisCache.this.services.metrics().recordLoad(getName(), System.nanoTime() - start);
-				write(this.redisKey, unwrapNull(value), false);
+				write(this.redisKey, unwrapNull(value), false, this.token);
 				return value;
 			});
 		}
@@ -725,11 +791,15 @@ public class StarterRedisCache extends RedisCache {
 
 		private final Captured context;
 
-		AsyncTask(Object key, String redisKey, Supplier<? extends CompletableFuture<?>> loader, Captured context) {
+		private final long token;
+
+		AsyncTask(Object key, String redisKey, Supplier<? extends CompletableFuture<?>> loader, Captured context,
+				long token) {
 			this.key = key;
 			this.redisKey = redisKey;
 			this.loader = loader;
 			this.context = context;
+			this.token = token;
 		}
 
 		@Override
@@ -767,7 +837,7 @@ public class StarterRedisCache extends RedisCache {
 					throw (cause instanceof Exception exception) ? exception : ex;
 				}
 				StarterRedisCache.this.services.metrics().recordLoad(getName(), System.nanoTime() - start);
-				write(this.redisKey, unwrapNull(value), false);
+				write(this.redisKey, unwrapNull(value), false, this.token);
 				return value;
 			});
 		}
@@ -788,7 +858,8 @@ public class StarterRedisCache extends RedisCache {
 			// The method's future may complete on any thread, an event loop included: the write starts from ours.
 			return loaded.thenComposeAsync((value) -> {
 				StarterRedisCache.this.services.metrics().recordLoad(getName(), System.nanoTime() - start);
-				return writeAsync(this.redisKey, unwrapNull(value), this.context, false).thenApply((written) -> value);
+				return writeAsync(this.redisKey, unwrapNull(value), this.context, false, this.token)
+					.thenApply((written) -> value);
 			}, StarterRedisCache.this.services.asyncExecutor());
 		}
 

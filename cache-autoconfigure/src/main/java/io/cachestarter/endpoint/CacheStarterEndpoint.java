@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.cachestarter.TagInvalidator;
-import io.cachestarter.cache.CacheCounters;
 import io.cachestarter.cache.CacheCounters.HotKey;
+import io.cachestarter.cache.CacheCounters;
 import io.cachestarter.cache.CacheSettings;
 import io.cachestarter.cache.StarterCacheManager;
 import io.cachestarter.cache.StarterRedisCache;
@@ -23,8 +23,8 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
-import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.util.Assert;
 
 /**
@@ -95,7 +95,8 @@ public class CacheStarterEndpoint {
 		Compression compression = settings.compression();
 		return new CacheDescriptor(entryPrefix, text(settings.ttl()), settings.jitter(), settings.version(),
 				settings.cacheNullValues(), text(settings.nullTtl()), settings.refreshAhead(),
-				text(settings.staleTtl()), new LocalDescriptor(local.enabled(), local.maxSize(), text(local.ttl())),
+				text(settings.staleTtl()), new LocalDescriptor(local.enabled(), local.maxSize(), text(local.ttl()),
+						cache.getNearCache().size(), cache.getNearCache().hits(), cache.getNearCache().misses()),
 				new CompressionDescriptor(compression.enabled(), compression.threshold().toBytes()),
 				statistics.hits(), statistics.misses(), statistics.hitRatio(), statistics.puts(),
 				statistics.evictions(), hottestKeys);
@@ -171,8 +172,11 @@ public class CacheStarterEndpoint {
 	 * @param enabled whether it is on
 	 * @param maxSize entries per cache
 	 * @param ttl entry lifetime
+	 * @param size entries held in this JVM now
+	 * @param hits reads it served in this JVM
+	 * @param misses reads that went on to Redis (including all reads while it was bypassed)
 	 */
-	public record LocalDescriptor(boolean enabled, int maxSize, String ttl) {
+	public record LocalDescriptor(boolean enabled, int maxSize, String ttl, long size, long hits, long misses) {
 	}
 
 	/**

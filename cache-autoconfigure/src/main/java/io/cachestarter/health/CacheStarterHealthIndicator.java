@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import io.cachestarter.redis.CacheStore;
 import io.cachestarter.redis.DeniedCommands;
@@ -54,6 +55,8 @@ public class CacheStarterHealthIndicator implements HealthIndicator {
 
 	private final DeniedCommands deniedCommands;
 
+	private final Supplier<@Nullable String> localInvalidation;
+
 	/**
 	 * Creates the indicator.
 	 * @param store the starter's Redis commands
@@ -70,9 +73,23 @@ public class CacheStarterHealthIndicator implements HealthIndicator {
 	 * @param deniedCommands the commands Redis denied to the starter's user: each becomes a warning
 	 */
 	public CacheStarterHealthIndicator(CacheStore store, RedisGuard guard, DeniedCommands deniedCommands) {
+		this(store, guard, deniedCommands, () -> null);
+	}
+
+	/**
+	 * Creates the indicator.
+	 * @param store the starter's Redis commands
+	 * @param guard the guard of the starter's Redis calls
+	 * @param deniedCommands the commands Redis denied to the starter's user: each becomes a warning
+	 * @param localInvalidation the state of the L1 invalidation channel ({@code LISTENING} or
+	 * {@code DISCONNECTED}, the {@code localInvalidation} detail), or {@code null} when no cache has L1 on
+	 */
+	public CacheStarterHealthIndicator(CacheStore store, RedisGuard guard, DeniedCommands deniedCommands,
+			Supplier<@Nullable String> localInvalidation) {
 		this.store = store;
 		this.guard = guard;
 		this.deniedCommands = deniedCommands;
+		this.localInvalidation = localInvalidation;
 	}
 
 	@Override
@@ -84,6 +101,10 @@ public class CacheStarterHealthIndicator implements HealthIndicator {
 		boolean reachable = probe(details, warnings);
 		if (this.guard instanceof CircuitBreakerRedisGuard circuitBreakerGuard) {
 			details.put("pendingRemovals", circuitBreakerGuard.getPendingRemovals());
+		}
+		String localInvalidation = this.localInvalidation.get();
+		if (localInvalidation != null) {
+			details.put("localInvalidation", localInvalidation);
 		}
 		details.put("warnings", warnings);
 		boolean breakerClosed = !State.OPEN.name().equals(breakerState) && !State.HALF_OPEN.name().equals(breakerState)

@@ -24,7 +24,9 @@ public enum RedisOperation {
 	/** A versioned write-through write. */
 	WRITE_THROUGH,
 	/** A health or server-information probe. */
-	PROBE;
+	PROBE,
+	/** Publishing a near-cache invalidation (or its liveness ping) to the other instances. */
+	PUBLISH;
 
 	private final String tagValue = name().toLowerCase(Locale.ROOT);
 

@@ -172,7 +172,7 @@ public final class RedisEntryTagging implements EntryTagging {
 		}
 
 		@Override
-		public void afterWrite() {
+		public boolean afterWrite() {
 			EpochMark start = (this.start != null) ? this.start : EpochMark.UNKNOWN;
 			boolean valid = RedisEntryTagging.this.guard.call(this.cacheName, RedisOperation.TAG, () -> {
 				RedisEntryTagging.this.store.add(this.redisKey, this.tags, this.redisTtlMillis);
@@ -181,6 +181,7 @@ public final class RedisEntryTagging implements EntryTagging {
 			if (!valid) {
 				remove(this.cacheName, this.redisKey);
 			}
+			return valid;
 		}
 
 		/** An entry that is not written must not leave an older value under its key either. */
@@ -210,7 +211,8 @@ public final class RedisEntryTagging implements EntryTagging {
 		}
 
 		@Override
-		public void afterWrite() {
+		public boolean afterWrite() {
+			return false;
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.cachestarter.tags;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -7,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.cachestarter.TagInvalidator;
 import io.cachestarter.cache.CacheStarterMetrics;
+import io.cachestarter.cache.NearCache;
 import io.cachestarter.redis.RedisGuard;
 import io.cachestarter.redis.RedisOperation;
 
@@ -21,6 +23,9 @@ import io.cachestarter.redis.RedisOperation;
  * <p>
  * Each tag's invalidation runs through {@link RedisGuard#remove}: if Redis fails, it is replayed when Redis is back
  * (members already taken out of the set included).
+ * <p>
+ * Once a tag's entries are removed from Redis (now, or when replayed), the near caches drop them: all the keys of
+ * one tag's invalidation in one call, so that other instances receive one message, not one per entry.
  */
 public final class RedisTagInvalidator implements TagInvalidator {
 
@@ -30,6 +35,8 @@ public final class RedisTagInvalidator implements TagInvalidator {
 
 	private final CacheStarterMetrics metrics;
 
+	private final NearCache.Factory nearCaches;
+
 	/**
 	 * Creates the invalidator.
 	 * @param store the tag sets and epochs
@@ -37,9 +44,22 @@ public final class RedisTagInvalidator implements TagInvalidator {
 	 * @param metrics counts removed entries
 	 */
 	public RedisTagInvalidator(TagStore store, RedisGuard guard, CacheStarterMetrics metrics) {
+		this(store, guard, metrics, NearCache.Factory.NONE);
+	}
+
+	/**
+	 * Creates the invalidator.
+	 * @param store the tag sets and epochs
+	 * @param guard runs every Redis call and keeps failed invalidations for replay
+	 * @param metrics counts removed entries
+	 * @param nearCaches the near caches that must drop the removed entries
+	 */
+	public RedisTagInvalidator(TagStore store, RedisGuard guard, CacheStarterMetrics metrics,
+			NearCache.Factory nearCaches) {
 		this.store = store;
 		this.guard = guard;
 		this.metrics = metrics;
+		this.nearCaches = nearCaches;
 	}
 
 	@Override
@@ -76,23 +96,33 @@ public final class RedisTagInvalidator implements TagInvalidator {
 		@Override
 		public void run() {
 			TagStore store = RedisTagInvalidator.this.store;
-			store.bump(this.tag);
-			removeTaken();
-			// Only what the set held when the invalidation began: later members are entries loaded after it.
-			long remaining = store.size(this.tag);
-			while (remaining > 0) {
-				this.taken = store.pop(this.tag, (int) Math.min(TagStore.REMOVE_BATCH, remaining));
-				if (this.taken.isEmpty()) {
-					break;
+			List<byte[]> removedKeys = new ArrayList<>();
+			try {
+				store.bump(this.tag);
+				removeTaken(removedKeys);
+				// Only what the set held when the invalidation began: later members are entries loaded after it.
+				long remaining = store.size(this.tag);
+				while (remaining > 0) {
+					this.taken = store.pop(this.tag, (int) Math.min(TagStore.REMOVE_BATCH, remaining));
+					if (this.taken.isEmpty()) {
+						break;
+					}
+					remaining -= this.taken.size();
+					removeTaken(removedKeys);
 				}
-				remaining -= this.taken.size();
-				removeTaken();
+			}
+			finally {
+				// What reached Redis, even if a later batch failed (the rest follows when it is replayed).
+				if (!removedKeys.isEmpty()) {
+					RedisTagInvalidator.this.nearCaches.afterRemove(removedKeys);
+				}
 			}
 		}
 
-		private void removeTaken() {
+		private void removeTaken(List<byte[]> removedKeys) {
 			if (!this.taken.isEmpty()) {
 				this.removed.addAndGet(RedisTagInvalidator.this.store.deleteEntries(this.taken));
+				removedKeys.addAll(this.taken);
 				this.taken = List.of();
 			}
 		}

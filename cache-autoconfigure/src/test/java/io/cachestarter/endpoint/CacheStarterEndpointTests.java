@@ -76,7 +76,7 @@ class CacheStarterEndpointTests {
 				assertThat(descriptor.nullTtl()).isEqualTo("PT30S");
 				assertThat(descriptor.refreshAhead()).isEqualTo(0.5);
 				assertThat(descriptor.staleTtl()).isEqualTo("PT1M");
-				assertThat(descriptor.local()).isEqualTo(new CacheStarterEndpoint.LocalDescriptor(true, 500, "PT20S"));
+				assertThat(descriptor.local()).isEqualTo(new CacheStarterEndpoint.LocalDescriptor(true, 500, "PT20S", 0, 0, 0));
 				assertThat(descriptor.compression())
 					.isEqualTo(new CacheStarterEndpoint.CompressionDescriptor(true, 2048));
 				assertThat(descriptor.hits()).isEqualTo(2);
