@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import io.cachestarter.cache.CacheSettings;
@@ -50,6 +51,10 @@ public final class LocalNearCaches implements NearCache.Factory {
 	private final InvalidationPublisher publisher;
 
 	private volatile boolean listening;
+
+	private final AtomicLong received = new AtomicLong();
+
+	private final AtomicLong resumptions = new AtomicLong();
 
 	/**
 	 * Creates the near caches of an instance. They serve once an {@link InvalidationSubscription} has proved that
@@ -161,6 +166,22 @@ public final class LocalNearCaches implements NearCache.Factory {
 		return Map.copyOf(this.caches);
 	}
 
+	/**
+	 * Returns how many invalidation messages of other instances this instance received.
+	 * @return the count
+	 */
+	long received() {
+		return this.received.get();
+	}
+
+	/**
+	 * Returns how many times the near caches went back to serving (each time cleared first).
+	 * @return the count
+	 */
+	long resumptions() {
+		return this.resumptions.get();
+	}
+
 	/** Invalidations may be missed from now on: the near caches stop serving. */
 	void disconnected() {
 		this.listening = false;
@@ -170,12 +191,16 @@ public final class LocalNearCaches implements NearCache.Factory {
 	void listening() {
 		if (!this.listening) {
 			this.caches.values().forEach(LocalNearCache::clear);
+			this.resumptions.incrementAndGet();
 			this.listening = true;
 		}
 	}
 
 	/** Applies a message another instance published. */
 	void apply(InvalidationMessage message) {
+		if (message.kind() != InvalidationMessage.Kind.PING) {
+			this.received.incrementAndGet();
+		}
 		switch (message.kind()) {
 			case KEYS -> {
 				for (String key : message.keys()) {
