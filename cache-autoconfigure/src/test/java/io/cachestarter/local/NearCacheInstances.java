@@ -3,6 +3,7 @@ package io.cachestarter.local;
 import java.time.Duration;
 
 import io.cachestarter.autoconfigure.CacheStarterAutoConfiguration;
+import io.cachestarter.autoconfigure.CacheStarterFailoverAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterLocalCacheAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterResilienceAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterTagsAutoConfiguration;
@@ -40,7 +41,8 @@ final class NearCacheInstances {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
 					CircuitBreakerAutoConfiguration.class, CacheStarterResilienceAutoConfiguration.class,
-					CacheStarterAutoConfiguration.class, CacheStarterTagsAutoConfiguration.class,
+					CacheStarterAutoConfiguration.class, CacheStarterFailoverAutoConfiguration.class,
+					CacheStarterTagsAutoConfiguration.class,
 					CacheStarterWriteThroughAutoConfiguration.class, CacheStarterLocalCacheAutoConfiguration.class))
 			.withUserConfiguration(ShelfConfiguration.class)
 			.withBean(ShelfDatabase.class, () -> database)
