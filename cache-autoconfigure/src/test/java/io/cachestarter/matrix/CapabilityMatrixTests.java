@@ -15,13 +15,16 @@ import io.cachestarter.autoconfigure.CacheStarterAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterCacheMetricsAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterFailoverAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterHealthAutoConfiguration;
+import io.cachestarter.autoconfigure.CacheStarterLocalCacheAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterMetricsAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterResilienceAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterStampedeAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterTagsAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterWriteThroughAutoConfiguration;
+import io.cachestarter.cache.NearCache;
 import io.cachestarter.cache.StarterCacheManager;
 import io.cachestarter.health.CacheStarterHealthIndicator;
+import io.cachestarter.local.LocalNearCaches;
 import io.cachestarter.matrix.RedisAdmin.Outage;
 import io.cachestarter.matrix.Shop.Item;
 import io.cachestarter.resilience.CircuitBreakerRedisGuard;
@@ -70,7 +73,8 @@ class CapabilityMatrixTests {
 				CacheStarterFailoverAutoConfiguration.class, CacheStarterStampedeAutoConfiguration.class,
 				CacheStarterMetricsAutoConfiguration.class, CacheStarterTagsAutoConfiguration.class,
 				CacheStarterWriteThroughAutoConfiguration.class, CacheStarterAutoConfiguration.class,
-				CacheStarterCacheMetricsAutoConfiguration.class, CacheStarterHealthAutoConfiguration.class))
+				CacheStarterCacheMetricsAutoConfiguration.class, CacheStarterHealthAutoConfiguration.class,
+				CacheStarterLocalCacheAutoConfiguration.class))
 		.withUserConfiguration(ShopConfiguration.class)
 		.withBean(ShopDatabase.class, () -> this.database)
 		.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
@@ -80,7 +84,7 @@ class CapabilityMatrixTests {
 				"cache-starter.caches.ttl.jitter=0.25", "cache-starter.caches.refreshed.ttl=2s",
 				"cache-starter.caches.refreshed.jitter=0", "cache-starter.caches.refreshed.refresh-ahead=0.5",
 				"cache-starter.caches.stale.ttl=1s", "cache-starter.caches.stale.jitter=0",
-				"cache-starter.caches.stale.stale-ttl=30s");
+				"cache-starter.caches.stale.stale-ttl=30s", "cache-starter.caches.near.local.enabled=true");
 
 	@AfterAll
 	static void stopRedis() {
@@ -245,6 +249,25 @@ class CapabilityMatrixTests {
 			});
 			assertThat(topology.admin().get(key)).contains("changed");
 		});
+	}
+
+	@EveryTopology
+	void aWriteOnOneInstanceDropsTheNearCacheEntryOfTheOther(Topology topology) {
+		run(topology, (first) -> run(topology, (second) -> {
+			for (AssertableApplicationContext context : List.of(first, second)) {
+				LocalNearCaches caches = context.getBean(LocalNearCaches.class);
+				await().atMost(DEADLINE).until(() -> caches.state() == LocalNearCaches.State.LISTENING);
+			}
+			Shop writer = first.getBean(Shop.class);
+			Shop reader = second.getBean(Shop.class);
+			NearCache near = second.getBean(StarterCacheManager.class).getStarterCache("near").getNearCache();
+			assertThat(reader.near(4)).isEqualTo("row-4");
+			assertThat(reader.near(4)).isEqualTo("row-4");
+			assertThat(near.hits()).isOne();
+			writer.putNear(4, "changed");
+			await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(() -> "changed".equals(reader.near(4)));
+			assertThat(topology.admin().get(key("near", 4))).contains("changed");
+		}));
 	}
 
 	@EveryTopology

@@ -4,6 +4,7 @@ import io.cachestarter.CacheTags;
 import io.cachestarter.WriteThrough;
 
 import org.springframework.cache.annotation.CacheEvict;
+import org.springframework.cache.annotation.CachePut;
 import org.springframework.cache.annotation.Cacheable;
 
 /**
@@ -62,6 +63,17 @@ public class Shop {
 	@CacheEvict(cacheNames = "replayed", key = "#id")
 	public void change(long id, String value) {
 		this.database.put(id, value);
+	}
+
+	@Cacheable("near")
+	public String near(long id) {
+		return this.database.read(id);
+	}
+
+	@CachePut(cacheNames = "near", key = "#id")
+	public String putNear(long id, String value) {
+		this.database.put(id, value);
+		return value;
 	}
 
 	/**
