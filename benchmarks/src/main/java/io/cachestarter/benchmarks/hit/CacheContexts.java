@@ -45,6 +45,17 @@ final class CacheContexts {
 	}
 
 	/**
+	 * cache-starter with the L1 near cache on for every cache (all its auto-configurations and their defaults).
+	 */
+	static ConfigurableApplicationContext starterWithNearCache(String redisUri) {
+		ConfigurableApplicationContext context = run(redisUri, new Class<?>[] { CacheApplication.class },
+				"spring.application.name=bench", "cache-starter.serialization.allowed-packages=io.cachestarter",
+				"cache-starter.defaults.local.enabled=true", "cache-starter.defaults.local.max-size=100000",
+				"cache-starter.defaults.local.ttl=5m");
+		return expect(context, StarterCacheManager.class);
+	}
+
+	/**
 	 * Spring Boot's own {@link RedisCacheManager} with a JSON serializer, as a user without cache-starter would
 	 * configure it.
 	 */
