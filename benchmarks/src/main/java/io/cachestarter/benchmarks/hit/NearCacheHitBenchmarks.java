@@ -82,9 +82,9 @@ public class NearCacheHitBenchmarks {
 		this.storedBytes = new byte[CacheHitBenchmarks.HIT_KEYS][];
 		for (int i = 0; i < CacheHitBenchmarks.HIT_KEYS; i++) {
 			long id = i + 1;
-			CacheHitBenchmarks.warm(this.nearLookup, id);
-			CacheHitBenchmarks.warm(this.starterLookup, id);
-			CacheHitBenchmarks.warm(this.caffeineLookup, id);
+			warm(this.nearLookup, id);
+			warm(this.starterLookup, id);
+			warm(this.caffeineLookup, id);
 			this.storedBytes[i] = store.get(("bench:products:v1::" + id).getBytes(StandardCharsets.UTF_8));
 			if (this.storedBytes[i] == null) {
 				throw new IllegalStateException("No entry in Redis for id " + id);
@@ -93,6 +93,13 @@ public class NearCacheHitBenchmarks {
 		long nearSize = this.near.getBean(StarterCacheManager.class).getStarterCache("products").getNearCache().size();
 		if (nearSize != CacheHitBenchmarks.HIT_KEYS) {
 			throw new IllegalStateException("Expected " + CacheHitBenchmarks.HIT_KEYS + " L1 entries, found " + nearSize);
+		}
+	}
+
+	private static void warm(ProductLookup lookup, long id) {
+		lookup.find(id);
+		if (!BenchProduct.of(id).equals(lookup.find(id))) {
+			throw new IllegalStateException("The cache did not return the value for id " + id);
 		}
 	}
 
