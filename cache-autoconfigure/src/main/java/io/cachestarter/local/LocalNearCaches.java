@@ -99,7 +99,8 @@ public final class LocalNearCaches implements NearCache.Factory {
 
 	@Override
 	public void afterRemove(List<byte[]> redisKeys) {
-		if (redisKeys.isEmpty() || this.caches.isEmpty()) {
+		// Published even when this instance holds no near cache yet: the others may.
+		if (redisKeys.isEmpty()) {
 			return;
 		}
 		List<String> keys = new ArrayList<>(redisKeys.size());
