@@ -168,18 +168,27 @@ public class StarterRedisCache extends RedisCache {
 	public CompletableFuture<ValueWrapper> retrieve(Object key) {
 		String redisKey = this.keys.redisKey(key);
 		Captured tags = this.services.tagging().capture();
-		return readEntryAsync(redisKey).thenApply((entry) -> {
+		return readEntryAsync(redisKey).thenCompose((entry) -> {
 			if (entry == null || entry == UNREACHABLE || isStale(entry, System.currentTimeMillis())) {
-				this.counters.miss(redisKey);
-				this.asyncMisses.begin(redisKey, tags, entry == UNREACHABLE);
-				if (entry != UNREACHABLE) {
-					inContext(tags, () -> this.services.tagging().beforeLoad());
-				}
-				return null;
+				// Spring runs the method from the thread that completes a miss, and the tags' mark blocks: never
+				// on an event loop.
+				return offNonBlockingThread(() -> {
+					this.counters.miss(redisKey);
+					this.asyncMisses.begin(redisKey, tags, entry == UNREACHABLE);
+					if (entry != UNREACHABLE) {
+						inContext(tags, () -> this.services.tagging().beforeLoad());
+					}
+					return null;
+				});
 			}
 			this.counters.hit(redisKey);
-			return (ValueWrapper) new SimpleValueWrapper(entry.value());
+			return CompletableFuture.completedFuture((ValueWrapper) new SimpleValueWrapper(entry.value()));
 		});
+	}
+
+	private <T> CompletableFuture<T> offNonBlockingThread(Supplier<T> step) {
+		return NonBlockingThreads.isCurrent() ? CompletableFuture.supplyAsync(step, this.services.asyncExecutor())
+				: CompletableFuture.completedFuture(step.get());
 	}
 
 	@Override
@@ -195,6 +204,7 @@ public class StarterRedisCache extends RedisCache {
 				this.counters.hit(redisKey);
 				return CompletableFuture.completedFuture((T) entry.value());
 			}
+			// A miss completes off the event loop already (see RedisEntries#readAsync): the loader may run here.
 			this.counters.miss(redisKey);
 			AsyncTask task = new AsyncTask(key, redisKey, valueLoader, tags);
 			if (entry == UNREACHABLE) {
