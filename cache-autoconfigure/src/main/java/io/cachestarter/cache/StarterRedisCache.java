@@ -782,8 +782,17 @@ public class StarterRedisCache extends RedisCache {
 			});
 		}
 
+		/**
+		 * Runs the method and writes what it returns. A coordinator may call this from the event loop that
+		 * completed its lock: the method, which may block before it returns its future, and the tags' mark then
+		 * start on the async executor.
+		 */
 		@Override
 		public CompletableFuture<@Nullable Object> loadAndStoreAsync() {
+			return offNonBlockingThread(this::loadAndStoreHere).thenCompose(Function.identity());
+		}
+
+		private CompletableFuture<@Nullable Object> loadAndStoreHere() {
 			long start = System.nanoTime();
 			CompletableFuture<?> loaded;
 			try {
@@ -803,13 +812,16 @@ public class StarterRedisCache extends RedisCache {
 		}
 
 		/** What a call whose read just failed does: the method serves it, and nothing waits for Redis again. */
+		@SuppressWarnings("unchecked")
 		CompletableFuture<?> loadWithoutWriting() {
-			try {
-				return startLoad();
-			}
-			catch (RuntimeException ex) {
-				return CompletableFuture.failedFuture(ex);
-			}
+			return offNonBlockingThread(() -> {
+				try {
+					return (CompletableFuture<@Nullable Object>) startLoad();
+				}
+				catch (RuntimeException ex) {
+					return CompletableFuture.<@Nullable Object>failedFuture(ex);
+				}
+			}).thenCompose(Function.identity());
 		}
 
 		private CompletableFuture<?> startLoad() {

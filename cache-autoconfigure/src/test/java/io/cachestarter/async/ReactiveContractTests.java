@@ -2,7 +2,9 @@ package io.cachestarter.async;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cachestarter.autoconfigure.CacheStarterAutoConfiguration;
@@ -111,6 +113,26 @@ class ReactiveContractTests {
 		});
 	}
 
+	@Test
+	void methodOfAMissNeverRunsOnAnEventLoopWhatAnyEntrySize() {
+		run((service) -> {
+			for (int size : new int[] { 10, 20_000, 500_000 }) {
+				String key = "size-" + size;
+				service.sized(key, size).join();
+				service.sizedSync(key + "-sync", size).join();
+				await().atMost(DEADLINE).until(() -> redis.commands().exists("shop:reactive:v1::" + key) == 1);
+				// Evicted, so the next calls miss after a round trip: Spring runs the method on the completing thread.
+				service.evictFuture(key).join();
+				service.evictFuture(key + "-sync").join();
+				await().atMost(DEADLINE).until(() -> redis.commands().exists("shop:reactive:v1::" + key) == 0);
+				service.sized(key, size).join();
+				service.sizedSync(key + "-sync", size).join();
+				assertThat(service.sized(key, size).join()).hasSize(size);
+			}
+			assertThat(service.methodThreads()).hasSize(12).noneMatch((thread) -> thread.startsWith("lettuce-"));
+		});
+	}
+
 	private void run(ServiceAssertions assertions) {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -140,6 +162,13 @@ class ReactiveContractTests {
 	static class ReactiveService {
 
 		private final AtomicLong counter = new AtomicLong();
+
+		private final Queue<String> methodThreads = new ConcurrentLinkedQueue<>();
+
+		/** The threads the cached methods ran on: a field of the proxy would be empty. */
+		Queue<String> methodThreads() {
+			return this.methodThreads;
+		}
 
 		@Cacheable
 		public CompletableFuture<Long> future(String key) {
@@ -173,6 +202,18 @@ class ReactiveContractTests {
 		@Cacheable
 		public Flux<Long> flux(String key) {
 			return Flux.range(0, 3).map((i) -> this.counter.incrementAndGet());
+		}
+
+		@Cacheable(key = "#p0")
+		public CompletableFuture<String> sized(String key, int size) {
+			this.methodThreads.add(Thread.currentThread().getName());
+			return CompletableFuture.completedFuture("x".repeat(size));
+		}
+
+		@Cacheable(key = "#p0", sync = true)
+		public CompletableFuture<String> sizedSync(String key, int size) {
+			this.methodThreads.add(Thread.currentThread().getName());
+			return CompletableFuture.completedFuture("x".repeat(size));
 		}
 
 		@CachePut
