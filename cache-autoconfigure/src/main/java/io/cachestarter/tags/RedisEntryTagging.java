@@ -86,6 +86,26 @@ public final class RedisEntryTagging implements EntryTagging {
 	}
 
 	@Override
+	public @Nullable TaggedWrite prepareEntry(String cacheName, String redisKey, Object key, @Nullable Object value,
+			long redisTtlMillis) {
+		TagContext context = TagContext.current();
+		if (context == null || !context.tags(cacheName)) {
+			return null;
+		}
+		List<String> tags;
+		try {
+			tags = context.evaluateEntry(this.expressions, key, value);
+		}
+		catch (ExpressionException | IllegalStateException ex) {
+			this.metrics.recordError(cacheName, "tags");
+			log.warn("tags:" + cacheName, () -> "Cannot evaluate the @CacheTags of an entry of cache '" + cacheName
+					+ "'; the entry is not cached", ex);
+			return new RefusedWrite(cacheName, redisKey);
+		}
+		return tags.isEmpty() ? null : new Write(cacheName, redisKey, tags, redisTtlMillis, context.loadStart());
+	}
+
+	@Override
 	public <T> Callable<T> propagate(Callable<T> task) {
 		TagContext context = TagContext.current();
 		if (context == null) {
