@@ -54,7 +54,7 @@ class CacheableAllStartupFailureTests {
 	@Test
 	void aMapTypeThatCannotHoldRequestOrderFailsStartUp() {
 		assertFailure(ReturnsSortedMap.class, ReturnsSortedMap.class.getName() + ".findAll(java.util.Collection)",
-				"returns SortedMap, not a Map from key to value");
+				"returns java.util.SortedMap, not a Map from key to value");
 	}
 
 	@Test

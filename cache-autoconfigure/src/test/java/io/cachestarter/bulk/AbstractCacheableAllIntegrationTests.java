@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import io.cachestarter.TagInvalidator;
 import io.cachestarter.autoconfigure.CacheStarterAutoConfiguration;
@@ -254,6 +255,25 @@ abstract class AbstractCacheableAllIntegrationTests {
 			assertThat(nodeFor("shop:tagged:v1::1").exists("shop:tagged:v1::1")).isOne();
 			tags.invalidate("page:3");
 			assertThat(nodeFor("shop:tagged:v1::1").exists("shop:tagged:v1::1")).as("the call's #ids").isZero();
+		});
+	}
+
+	@Test
+	void aBulkLoadRacingASyncLoadOfTheSameKeyLeavesOneValueThatEveryLaterReadGets() {
+		contextRunner().run((context) -> {
+			BulkCatalog catalog = catalog(context.getBean(BulkCatalog.class), 3);
+			catalog.slowAndChanging(200);
+			CompletableFuture<Map<Long, Product>> bulk = CompletableFuture
+				.supplyAsync(() -> catalog.findAll(List.of(1L, 2L)));
+			CompletableFuture<Product> single = CompletableFuture.supplyAsync(() -> catalog.findSync(1L));
+			Set<String> loaded = Set.of(bulk.join().get(1L).name(), single.join().name());
+			assertThat(loaded).as("both loads ran").hasSize(2);
+			catalog.slowAndChanging(0);
+			String cached = catalog.find(1L).name();
+			assertThat(loaded).as("the value in Redis is one of the two").contains(cached);
+			assertThat(catalog.findAll(List.of(1L, 2L)).get(1L).name()).isEqualTo(cached);
+			assertThat(catalog.findSync(1L).name()).isEqualTo(cached);
+			assertThat(catalog.bulkCalls()).hasSize(1);
 		});
 	}
 

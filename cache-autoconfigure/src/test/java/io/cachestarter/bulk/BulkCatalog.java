@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import io.cachestarter.CacheTags;
 import io.cachestarter.CacheableAll;
@@ -26,6 +29,18 @@ public class BulkCatalog {
 	private final List<List<Long>> bulkCalls = new CopyOnWriteArrayList<>();
 
 	private final List<Long> singleCalls = new CopyOnWriteArrayList<>();
+
+	private final AtomicInteger reads = new AtomicInteger();
+
+	private volatile long readMillis;
+
+	/**
+	 * Makes every read of the "database" take this long and return a product whose name says which read it was, as
+	 * a record that changes between two loads would.
+	 */
+	public void slowAndChanging(long millis) {
+		this.readMillis = millis;
+	}
 
 	public void save(Product product) {
 		this.database.put(product.id(), product);
@@ -60,6 +75,12 @@ public class BulkCatalog {
 		return this.database.get(id);
 	}
 
+	@Cacheable(cacheNames = "products", sync = true)
+	public @Nullable Product findSync(Long id) {
+		this.singleCalls.add(id);
+		return read(id);
+	}
+
 	@CacheableAll("tagged")
 	@CacheTags({ "category:#{#value.category}", "product:#{#key}", "page:#{#ids.size()}" })
 	public Map<Long, Product> findTagged(List<Long> ids) {
@@ -70,12 +91,22 @@ public class BulkCatalog {
 		this.bulkCalls.add(List.copyOf(ids));
 		Map<Long, Product> found = new HashMap<>();
 		for (Long id : ids) {
-			Product product = this.database.get(id);
+			Product product = read(id);
 			if (product != null) {
 				found.put(id, product);
 			}
 		}
 		return found;
+	}
+
+	private @Nullable Product read(Long id) {
+		Product product = this.database.get(id);
+		long millis = this.readMillis;
+		if (millis == 0 || product == null) {
+			return product;
+		}
+		LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+		return product.withName(product.name() + " read " + this.reads.incrementAndGet());
 	}
 
 }
