@@ -50,6 +50,9 @@ public final class CacheStore {
 
 	private static final int SCAN_BATCH = 500;
 
+	/** The most keys of one {@code MGET}; larger reads send several, pipelined. */
+	static final int MGET_BATCH = 1_000;
+
 	/** Added to the command timeout when a bulk command awaits its answers; Lettuce times each command out itself. */
 	private static final Duration AWAIT_MARGIN = Duration.ofMillis(250);
 
@@ -96,7 +99,8 @@ public final class CacheStore {
 	/**
 	 * Reads many keys at once. On a standalone or Sentinel Redis that is one {@code MGET}; on a Redis Cluster, one
 	 * {@code MGET} per hash slot (a multi-key command never spans slots), all sent before any answer is awaited, so
-	 * that each node answers its share in one round trip and no command fails with {@code CROSSSLOT}. With a client
+	 * that each node answers its share in one round trip and no command fails with {@code CROSSSLOT}. An {@code MGET}
+	 * holds at most {@value #MGET_BATCH} keys: a larger read sends several, pipelined the same way. With a client
 	 * other than Lettuce, it is Spring Data's {@code MGET}.
 	 * @param keys the keys; may repeat
 	 * @return the values in the order of the keys, {@code null} where a key does not exist
@@ -111,10 +115,10 @@ public final class CacheStore {
 				List<byte[]> values = connection.stringCommands().mGet(keys.toArray(new byte[0][]));
 				return (values != null) ? values : Arrays.asList(new byte[keys.size()][]);
 			}
-			Map<Integer, List<Integer>> groups = (connection instanceof RedisClusterConnection) ? bySlot(keys)
-					: Map.of(0, indices(keys.size()));
+			List<List<Integer>> groups = batches((connection instanceof RedisClusterConnection) ? bySlot(keys)
+					: List.of(indices(keys.size())));
 			List<RedisFuture<List<KeyValue<byte[], byte[]>>>> replies = new ArrayList<>(groups.size());
-			for (List<Integer> group : groups.values()) {
+			for (List<Integer> group : groups) {
 				byte[][] slotKeys = new byte[group.size()][];
 				for (int i = 0; i < slotKeys.length; i++) {
 					slotKeys[i] = keys.get(group.get(i));
@@ -124,7 +128,7 @@ public final class CacheStore {
 			await(replies);
 			byte[][] values = new byte[keys.size()][];
 			int reply = 0;
-			for (List<Integer> group : groups.values()) {
+			for (List<Integer> group : groups) {
 				List<KeyValue<byte[], byte[]>> found = getNow(replies.get(reply++));
 				for (int i = 0; i < group.size(); i++) {
 					KeyValue<byte[], byte[]> value = found.get(i);
@@ -272,12 +276,23 @@ public final class CacheStore {
 	}
 
 	/** The positions of the keys, grouped by hash slot, slots in the order their first key appears. */
-	private static Map<Integer, List<Integer>> bySlot(List<byte[]> keys) {
+	private static List<List<Integer>> bySlot(List<byte[]> keys) {
 		Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
 		for (int i = 0; i < keys.size(); i++) {
 			groups.computeIfAbsent(SlotHash.getSlot(keys.get(i)), (slot) -> new ArrayList<>()).add(i);
 		}
-		return groups;
+		return new ArrayList<>(groups.values());
+	}
+
+	/** Splits groups larger than {@link #MGET_BATCH}: a huge {@code MGET} would hold Redis up for other clients. */
+	private static List<List<Integer>> batches(List<List<Integer>> groups) {
+		List<List<Integer>> batches = new ArrayList<>(groups.size());
+		for (List<Integer> group : groups) {
+			for (int from = 0; from < group.size(); from += MGET_BATCH) {
+				batches.add(group.subList(from, Math.min(group.size(), from + MGET_BATCH)));
+			}
+		}
+		return batches;
 	}
 
 	private static List<Integer> indices(int size) {
