@@ -587,7 +587,9 @@ public class StarterRedisCache extends RedisCache {
 	 * {@code max-value-size} exactly as {@link #put} does, then every {@code SET ... PX} in one pipelined round trip
 	 * per node, then tags and the near cache per entry. A {@code null} value caches {@code null} where the cache
 	 * caches nulls, and is skipped where it does not. An entry whose tag templates fail, or one of whose tags was
-	 * invalidated since the load began, is not written. If Redis fails, nothing is cached and no error is thrown.
+	 * invalidated since the load began, is not written. If Redis fails, no error is thrown and the write counts as
+	 * not made; since some nodes may have taken their part of the batch, the tagged entries of the batch are then
+	 * removed, so that no entry is left outside its tag sets.
 	 * @param values the entries, by cache key
 	 */
 	public void putAll(Map<?, ?> values) {
@@ -631,8 +633,29 @@ public class StarterRedisCache extends RedisCache {
 			return Boolean.TRUE;
 		}, () -> null);
 		this.redis.recordLatency("put_all", start);
+		if (written == null) {
+			removeTaggedAfterFailedWrite(keyBytes, tagged);
+			return;
+		}
 		for (int i = 0; i < redisKeys.size(); i++) {
 			afterWrite(redisKeys.get(i), keyBytes.get(i), encodeds.get(i), tagged.get(i), written, false);
+		}
+	}
+
+	/**
+	 * A failed pipelined write may have landed on some nodes and not others: a tagged entry that landed would not be
+	 * in its tag sets, so every tagged entry of the batch is removed (or its removal replayed once Redis is back).
+	 */
+	private void removeTaggedAfterFailedWrite(List<byte[]> keyBytes, List<@Nullable TaggedWrite> tagged) {
+		List<byte[]> keys = new ArrayList<>();
+		for (int i = 0; i < keyBytes.size(); i++) {
+			if (tagged.get(i) != null) {
+				keys.add(keyBytes.get(i));
+			}
+		}
+		if (!keys.isEmpty()) {
+			this.services.guard()
+				.remove(getName(), RedisOperation.EVICT, () -> this.services.store().delete(keys));
 		}
 	}
 
