@@ -2,6 +2,7 @@ package io.cachestarter.cache;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -91,6 +92,32 @@ final class RedisEntries {
 	}
 
 	/**
+	 * Reads many entries in one round trip per Redis node ({@link io.cachestarter.redis.CacheStore#getAll}), timed
+	 * once as the operation {@code get_all}.
+	 * @param redisKeys the keys
+	 * @return the entries in the order of the keys ({@code null} for a miss or an unreadable value), or {@code null}
+	 * when Redis failed
+	 */
+	@Nullable List<@Nullable CacheEntry> readAll(List<String> redisKeys) {
+		List<byte[]> keys = new ArrayList<>(redisKeys.size());
+		for (String redisKey : redisKeys) {
+			keys.add(bytes(redisKey));
+		}
+		long start = System.nanoTime();
+		List<byte @Nullable []> stored = this.services.guard()
+			.call(this.cacheName, RedisOperation.GET, () -> this.services.store().getAll(keys), () -> null);
+		recordLatency("get_all", start);
+		if (stored == null) {
+			return null;
+		}
+		List<@Nullable CacheEntry> entries = new ArrayList<>(stored.size());
+		for (int i = 0; i < stored.size(); i++) {
+			entries.add(decode(keys.get(i), stored.get(i), false));
+		}
+		return entries;
+	}
+
+	/**
 	 * Runs one write command.
 	 * @param command the Redis command: {@code true} if written, {@code false} if Redis kept another entry
 	 * @return what the command returned, or {@code null} if Redis failed
@@ -162,7 +189,7 @@ final class RedisEntries {
 		}
 	}
 
-	private void recordLatency(String operation, long startNanos) {
+	void recordLatency(String operation, long startNanos) {
 		this.services.metrics().recordLatency(this.cacheName, operation, System.nanoTime() - startNanos);
 	}
 
