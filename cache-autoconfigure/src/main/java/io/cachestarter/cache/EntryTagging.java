@@ -35,6 +35,22 @@ public interface EntryTagging {
 	}
 
 	/**
+	 * Prepares the tags of one entry of a bulk write ({@code @CacheableAll}), if the current call carries any: as
+	 * {@link #prepare(String, String, Object, long)}, with the entry's own key and value for the templates
+	 * ({@code #key}, {@code #value}; {@code #result} is the value too, as for a one-key method).
+	 * @param cacheName the cache
+	 * @param redisKey the entry's Redis key
+	 * @param key the entry's cache key
+	 * @param value the value being cached
+	 * @param redisTtlMillis how long the entry will live in Redis
+	 * @return the tagged write, or {@code null} when the entry carries no tags
+	 */
+	default @Nullable TaggedWrite prepareEntry(String cacheName, String redisKey, Object key, @Nullable Object value,
+			long redisTtlMillis) {
+		return prepare(cacheName, redisKey, value, redisTtlMillis);
+	}
+
+	/**
 	 * Wraps a background reload so that it carries the current call's tag context to the thread that runs it.
 	 * @param <T> the result type
 	 * @param task the reload

@@ -104,6 +104,20 @@ public interface NearCache {
 	}
 
 	/**
+	 * Called once this instance's write of many entries in one operation (a bulk write) has reached Redis; an
+	 * implementation that tells other instances should tell them in one message. By default, one
+	 * {@link #afterWrite} per entry.
+	 * @param redisKeys the entries' Redis keys
+	 * @param tokens what {@link #beforeWrite} returned for each
+	 * @param entries the entries now stored
+	 */
+	default void afterWriteAll(List<String> redisKeys, long[] tokens, List<CacheEntry> entries) {
+		for (int i = 0; i < redisKeys.size(); i++) {
+			afterWrite(redisKeys.get(i), tokens[i], entries.get(i));
+		}
+	}
+
+	/**
 	 * Called once a removal of a key has reached Redis (or failed into the replay log).
 	 * @param redisKey the entry's Redis key
 	 */

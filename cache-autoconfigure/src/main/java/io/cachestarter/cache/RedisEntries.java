@@ -2,6 +2,7 @@ package io.cachestarter.cache;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,11 +19,18 @@ import org.jspecify.annotations.Nullable;
  * Redis command, a removal is {@code UNLINK}. Every call goes through the guard and is timed
  * ({@code cache.starter.latency}). A value that cannot be decoded is a miss: it is counted and removed.
  * <p>
- * The asynchronous face decodes on the async executor, never on Lettuce's event loop, and its futures complete
- * there: a large value decoded on the event loop, or a cached method that Spring invokes from the completing thread
- * on a miss, would stall every Redis call of the JVM.
+ * The asynchronous face decodes a small hit where its reply arrives, on Lettuce's event loop: a thread hop would cost
+ * more than the decode. Everything else completes on the async executor: a large value decoded on the event loop,
+ * or a cached method that Spring invokes from the completing thread on a miss, would stall every Redis call of the
+ * JVM.
  */
 final class RedisEntries {
+
+	/**
+	 * The largest stored value the asynchronous face decodes on Lettuce's event loop: tens of microseconds of JSON
+	 * at most, about what a thread hop costs.
+	 */
+	static final int INLINE_DECODE_MAX_BYTES = 16 * 1024;
 
 	/** What a read returns when Redis could not be read: a miss, after which the call does not write. */
 	static final CacheEntry UNREACHABLE = new CacheEntry(null, 0, 0, CacheEntry.NO_VERSION);
@@ -54,7 +62,9 @@ final class RedisEntries {
 	}
 
 	/**
-	 * Reads an entry without blocking; completes on the async executor (or at once when Redis was not contacted).
+	 * Reads an entry without blocking. A found entry of at most {@link #INLINE_DECODE_MAX_BYTES} is decoded and
+	 * completed where the reply arrives (Lettuce's event loop), as Spring Data's own cache does; a larger one, a
+	 * miss and an unreadable value complete on the async executor. Completes at once when Redis was not contacted.
 	 * @return what {@link #read} returns
 	 */
 	CompletableFuture<@Nullable CacheEntry> readAsync(String redisKey) {
@@ -67,10 +77,44 @@ final class RedisEntries {
 			// Redis was not contacted (the breaker is open): nothing to decode, no thread to leave.
 			return stored.thenApply((bytes) -> decode(key, bytes, true));
 		}
-		return stored.thenApplyAsync((bytes) -> {
+		return stored.thenCompose((bytes) -> {
 			recordLatency("get", start);
-			return decode(key, bytes, true);
-		}, this.services.asyncExecutor());
+			if (bytes != null && bytes != UNREACHABLE_BYTES && bytes.length <= INLINE_DECODE_MAX_BYTES) {
+				CacheEntry entry = decode(key, bytes, true);
+				if (entry != null) {
+					return CompletableFuture.completedFuture(entry);
+				}
+				// Unreadable: a miss, on which Spring runs the method from the completing thread.
+				return CompletableFuture.supplyAsync(() -> null, this.services.asyncExecutor());
+			}
+			return CompletableFuture.supplyAsync(() -> decode(key, bytes, true), this.services.asyncExecutor());
+		});
+	}
+
+	/**
+	 * Reads many entries in one round trip per Redis node ({@link io.cachestarter.redis.CacheStore#getAll}), timed
+	 * once as the operation {@code get_all}.
+	 * @param redisKeys the keys
+	 * @return the entries in the order of the keys ({@code null} for a miss or an unreadable value), or {@code null}
+	 * when Redis failed
+	 */
+	@Nullable List<@Nullable CacheEntry> readAll(List<String> redisKeys) {
+		List<byte[]> keys = new ArrayList<>(redisKeys.size());
+		for (String redisKey : redisKeys) {
+			keys.add(bytes(redisKey));
+		}
+		long start = System.nanoTime();
+		List<byte @Nullable []> stored = this.services.guard()
+			.call(this.cacheName, RedisOperation.GET, () -> this.services.store().getAll(keys), () -> null);
+		recordLatency("get_all", start);
+		if (stored == null) {
+			return null;
+		}
+		List<@Nullable CacheEntry> entries = new ArrayList<>(stored.size());
+		for (int i = 0; i < stored.size(); i++) {
+			entries.add(decode(keys.get(i), stored.get(i), false));
+		}
+		return entries;
 	}
 
 	/**
@@ -151,7 +195,7 @@ final class RedisEntries {
 		}
 	}
 
-	private void recordLatency(String operation, long startNanos) {
+	void recordLatency(String operation, long startNanos) {
 		this.services.metrics().recordLatency(this.cacheName, operation, System.nanoTime() - startNanos);
 	}
 

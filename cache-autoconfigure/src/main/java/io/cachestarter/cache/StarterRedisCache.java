@@ -1,7 +1,11 @@
 package io.cachestarter.cache;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -182,18 +186,27 @@ public class StarterRedisCache extends RedisCache {
 		String redisKey = this.keys.redisKey(key);
 		Captured tags = this.services.tagging().capture();
 		long token = this.near.beforeRead(redisKey);
-		return readEntryAsync(redisKey, token).thenApply((entry) -> {
+		return readEntryAsync(redisKey, token).thenCompose((entry) -> {
 			if (entry == null || entry == UNREACHABLE || isStale(entry, System.currentTimeMillis())) {
-				this.counters.miss(redisKey);
-				this.asyncMisses.begin(redisKey, tags, entry == UNREACHABLE, token);
-				if (entry != UNREACHABLE) {
-					inContext(tags, () -> this.services.tagging().beforeLoad());
-				}
-				return null;
+				// Spring runs the method from the thread that completes a miss, and the tags' mark blocks: never
+				// on an event loop.
+				return offNonBlockingThread(() -> {
+					this.counters.miss(redisKey);
+					this.asyncMisses.begin(redisKey, tags, entry == UNREACHABLE, token);
+					if (entry != UNREACHABLE) {
+						inContext(tags, () -> this.services.tagging().beforeLoad());
+					}
+					return null;
+				});
 			}
 			this.counters.hit(redisKey);
-			return (ValueWrapper) new SimpleValueWrapper(entry.value());
+			return CompletableFuture.completedFuture((ValueWrapper) new SimpleValueWrapper(entry.value()));
 		});
+	}
+
+	private <T> CompletableFuture<T> offNonBlockingThread(Supplier<T> step) {
+		return NonBlockingThreads.isCurrent() ? CompletableFuture.supplyAsync(step, this.services.asyncExecutor())
+				: CompletableFuture.completedFuture(step.get());
 	}
 
 	@Override
@@ -210,6 +223,7 @@ public class StarterRedisCache extends RedisCache {
 				this.counters.hit(redisKey);
 				return CompletableFuture.completedFuture((T) entry.value());
 			}
+			// A miss completes off the event loop already (see RedisEntries#readAsync): the loader may run here.
 			this.counters.miss(redisKey);
 			AsyncTask task = new AsyncTask(key, redisKey, valueLoader, tags, token);
 			if (entry == UNREACHABLE) {
@@ -576,6 +590,180 @@ public class StarterRedisCache extends RedisCache {
 		}
 	}
 
+	// ---- Bulk: many keys in one round trip per Redis node (@CacheableAll), as the one-key steps do them.
+
+	/**
+	 * Reads many keys: a write of this instance still in flight, then the near cache, then Redis in one round trip
+	 * per node ({@code MGET}, by slot on a cluster) for the keys neither served. Each key counts as one get, a hit or
+	 * a miss. An entry past its TTL is a miss, as for a {@code @Cacheable} method without {@code sync}; there is no
+	 * refresh-ahead. When Redis fails, every key it was asked for is a miss.
+	 * @param keys the cache keys, without duplicates
+	 * @return the hits and the misses, in the order of the keys
+	 */
+	public BulkRead getAll(List<?> keys) {
+		int size = keys.size();
+		String[] redisKeys = new String[size];
+		CacheEntry[] entries = new CacheEntry[size];
+		List<Integer> toRead = new ArrayList<>();
+		long[] tokens = new long[size];
+		for (int i = 0; i < size; i++) {
+			redisKeys[i] = this.keys.redisKey(keys.get(i));
+			CacheEntry entry = this.pendingWrites.entry(redisKeys[i]);
+			entries[i] = (entry != null) ? entry : this.near.get(redisKeys[i]);
+			if (entries[i] == null) {
+				toRead.add(i);
+				tokens[i] = this.near.beforeRead(redisKeys[i]);
+			}
+		}
+		boolean redisFailed = false;
+		if (!toRead.isEmpty()) {
+			List<String> readKeys = new ArrayList<>(toRead.size());
+			for (int i : toRead) {
+				readKeys.add(redisKeys[i]);
+			}
+			List<@Nullable CacheEntry> read = this.redis.readAll(readKeys);
+			redisFailed = read == null;
+			for (int j = 0; read != null && j < toRead.size(); j++) {
+				int i = toRead.get(j);
+				entries[i] = read.get(j);
+				if (entries[i] != null) {
+					this.near.afterRead(redisKeys[i], tokens[i], entries[i]);
+				}
+			}
+		}
+		long now = System.currentTimeMillis();
+		Map<Object, @Nullable Object> hits = new LinkedHashMap<>();
+		List<Object> misses = new ArrayList<>();
+		for (int i = 0; i < size; i++) {
+			CacheEntry entry = entries[i];
+			if (entry == null || entry.isExpired(now)) {
+				this.counters.miss(redisKeys[i]);
+				misses.add(keys.get(i));
+			}
+			else {
+				this.counters.hit(redisKeys[i]);
+				hits.put(keys.get(i), entry.value());
+			}
+		}
+		if (!misses.isEmpty() && !redisFailed) {
+			this.services.tagging().beforeLoad();
+		}
+		return new BulkRead(hits, misses, redisFailed);
+	}
+
+	/**
+	 * Writes what a bulk load returned: each entry encoded, given its own jittered TTL and checked against
+	 * {@code max-value-size} exactly as {@link #put} does, then every {@code SET ... PX} in one pipelined round trip
+	 * per node, then tags and the near cache per entry. A {@code null} value caches {@code null} where the cache
+	 * caches nulls, and is skipped where it does not. An entry whose tag templates fail, or one of whose tags was
+	 * invalidated since the load began, is not written. If Redis fails, no error is thrown and the write counts as
+	 * not made; since some nodes may have taken their part of the batch, the tagged entries of the batch are then
+	 * removed, so that no entry is left outside its tag sets.
+	 * @param values the entries, by cache key
+	 */
+	public void putAll(Map<?, ?> values) {
+		int size = values.size();
+		List<String> redisKeys = new ArrayList<>(size);
+		List<Encoded> encodeds = new ArrayList<>(size);
+		List<@Nullable TaggedWrite> tagged = new ArrayList<>(size);
+		for (Map.Entry<?, ?> mapping : values.entrySet()) {
+			Object value = unwrapNull(mapping.getValue());
+			if (value == null && !isAllowNullValues()) {
+				continue;
+			}
+			String redisKey = this.keys.redisKey(mapping.getKey());
+			Encoded encoded = encode(redisKey, value, CacheEntry.NO_VERSION);
+			if (encoded == null) {
+				continue;
+			}
+			TaggedWrite tags = this.services.tagging()
+				.prepareEntry(getName(), redisKey, mapping.getKey(), value, encoded.redisTtlMillis());
+			if (tags != null && !tags.beforeWrite()) {
+				// Refused, and the key removed: no near cache may keep an older value either.
+				this.near.afterRemove(redisKey);
+				continue;
+			}
+			redisKeys.add(redisKey);
+			encodeds.add(encoded);
+			tagged.add(tags);
+		}
+		if (redisKeys.isEmpty()) {
+			return;
+		}
+		List<byte[]> keyBytes = new ArrayList<>(redisKeys.size());
+		List<byte[]> bytes = new ArrayList<>(redisKeys.size());
+		long[] ttls = new long[redisKeys.size()];
+		long[] tokens = new long[redisKeys.size()];
+		for (int i = 0; i < redisKeys.size(); i++) {
+			keyBytes.add(RedisEntries.bytes(redisKeys.get(i)));
+			bytes.add(encodeds.get(i).bytes());
+			ttls[i] = encodeds.get(i).redisTtlMillis();
+			tokens[i] = this.near.beforeWrite(redisKeys.get(i));
+		}
+		long start = System.nanoTime();
+		Boolean written = this.services.guard().call(getName(), RedisOperation.PUT, () -> {
+			this.services.store().setAll(keyBytes, bytes, ttls);
+			return Boolean.TRUE;
+		}, () -> null);
+		this.redis.recordLatency("put_all", start);
+		if (written == null) {
+			removeTaggedAfterFailedWrite(redisKeys, keyBytes, tagged);
+			return;
+		}
+		// As afterWrite does for one entry, with the near cache told of the whole batch at once.
+		List<String> nearKeys = new ArrayList<>(redisKeys.size());
+		long[] nearTokens = new long[redisKeys.size()];
+		List<CacheEntry> nearEntries = new ArrayList<>(redisKeys.size());
+		for (int i = 0; i < redisKeys.size(); i++) {
+			this.counters.put();
+			TaggedWrite tags = tagged.get(i);
+			if (tags != null && !tags.afterWrite()) {
+				this.near.afterRemove(redisKeys.get(i));
+			}
+			else {
+				nearTokens[nearKeys.size()] = tokens[i];
+				nearKeys.add(redisKeys.get(i));
+				nearEntries.add(encodeds.get(i).entry());
+			}
+		}
+		if (!nearKeys.isEmpty()) {
+			this.near.afterWriteAll(nearKeys, Arrays.copyOf(nearTokens, nearKeys.size()), nearEntries);
+		}
+	}
+
+	/**
+	 * A failed pipelined write may have landed on some nodes and not others: a tagged entry that landed would not be
+	 * in its tag sets, so every tagged entry of the batch is removed (or its removal replayed once Redis is back).
+	 */
+	private void removeTaggedAfterFailedWrite(List<String> redisKeys, List<byte[]> keyBytes,
+			List<@Nullable TaggedWrite> tagged) {
+		List<String> removedKeys = new ArrayList<>();
+		List<byte[]> keys = new ArrayList<>();
+		for (int i = 0; i < keyBytes.size(); i++) {
+			if (tagged.get(i) != null) {
+				removedKeys.add(redisKeys.get(i));
+				keys.add(keyBytes.get(i));
+			}
+		}
+		if (!keys.isEmpty()) {
+			boolean ranNow = this.services.guard().remove(getName(), RedisOperation.EVICT, () -> {
+				this.services.store().delete(keys);
+				removedKeys.forEach(this.near::afterRemove);
+			});
+			if (!ranNow) {
+				removedKeys.forEach(this.near::afterRemove);
+			}
+		}
+	}
+
+	/**
+	 * Records how long a bulk load took ({@code cache.starter.loads}): one load, whatever the number of keys.
+	 * @param nanos the time the method took
+	 */
+	public void recordLoad(long nanos) {
+		this.services.metrics().recordLoad(getName(), nanos);
+	}
+
 	// ---- Removals: Redis (replayed when it fails), then the near cache.
 
 	@Override
@@ -842,8 +1030,17 @@ public class StarterRedisCache extends RedisCache {
 			});
 		}
 
+		/**
+		 * Runs the method and writes what it returns. A coordinator may call this from the event loop that
+		 * completed its lock: the method, which may block before it returns its future, and the tags' mark then
+		 * start on the async executor.
+		 */
 		@Override
 		public CompletableFuture<@Nullable Object> loadAndStoreAsync() {
+			return offNonBlockingThread(this::loadAndStoreHere).thenCompose(Function.identity());
+		}
+
+		private CompletableFuture<@Nullable Object> loadAndStoreHere() {
 			long start = System.nanoTime();
 			CompletableFuture<?> loaded;
 			try {
@@ -864,13 +1061,16 @@ public class StarterRedisCache extends RedisCache {
 		}
 
 		/** What a call whose read just failed does: the method serves it, and nothing waits for Redis again. */
+		@SuppressWarnings("unchecked")
 		CompletableFuture<?> loadWithoutWriting() {
-			try {
-				return startLoad();
-			}
-			catch (RuntimeException ex) {
-				return CompletableFuture.failedFuture(ex);
-			}
+			return offNonBlockingThread(() -> {
+				try {
+					return (CompletableFuture<@Nullable Object>) startLoad();
+				}
+				catch (RuntimeException ex) {
+					return CompletableFuture.<@Nullable Object>failedFuture(ex);
+				}
+			}).thenCompose(Function.identity());
 		}
 
 		private CompletableFuture<?> startLoad() {

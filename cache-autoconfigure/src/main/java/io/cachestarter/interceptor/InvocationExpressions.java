@@ -46,9 +46,26 @@ public final class InvocationExpressions extends CachedExpressionEvaluator {
 	 * @throws org.springframework.expression.ExpressionException if the template is invalid or fails
 	 */
 	public String template(String template, Invocation invocation, @Nullable Object result) {
+		return template(template, invocation, result, Map.of());
+	}
+
+	/**
+	 * Evaluates a template with extra variables (for example {@code #key} and {@code #value} of one entry of a bulk
+	 * write).
+	 * @param template the template
+	 * @param invocation the call
+	 * @param result the method's return value
+	 * @param variables more variables, by name (without {@code #})
+	 * @return the text, {@code ""} when every part is empty or {@code null}
+	 * @throws org.springframework.expression.ExpressionException if the template is invalid or fails
+	 */
+	public String template(String template, Invocation invocation, @Nullable Object result,
+			Map<String, ? extends @Nullable Object> variables) {
 		Expression expression = this.templates.computeIfAbsent(template,
 				(text) -> getParser().parseExpression(text, TEMPLATE));
-		String value = expression.getValue(context(invocation, result), String.class);
+		EvaluationContext context = context(invocation, result);
+		variables.forEach(context::setVariable);
+		String value = expression.getValue(context, String.class);
 		return (value != null) ? value : "";
 	}
 

@@ -1,6 +1,6 @@
 /**
- * What the starter's own method interceptors ({@code @CacheTags}, {@code @InvalidateTags}, {@code @WriteThrough})
- * share: finding their annotation, the invocation their SpEL sees, and acting after commit.
+ * What the starter's own method interceptors ({@code @CacheTags}, {@code @InvalidateTags}, {@code @WriteThrough},
+ * {@code @CacheableAll}) share: finding their annotation, the invocation their SpEL sees, and acting after commit.
  */
 @NullMarked
 package io.cachestarter.interceptor;

@@ -1,5 +1,6 @@
 package io.cachestarter.local;
 
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -113,13 +114,26 @@ final class LocalNearCache implements NearCache {
 
 	@Override
 	public void afterWrite(String redisKey, long token, CacheEntry entry) {
+		store(redisKey, token, entry);
+		this.owner.publishKey(redisKey);
+	}
+
+	@Override
+	public void afterWriteAll(List<String> redisKeys, long[] tokens, List<CacheEntry> entries) {
+		for (int i = 0; i < redisKeys.size(); i++) {
+			store(redisKeys.get(i), tokens[i], entries.get(i));
+		}
+		this.owner.publishKeys(this.name, redisKeys);
+	}
+
+	/** Keeps what this instance wrote, unless the key was invalidated or written again since the write began. */
+	private void store(String redisKey, long token, CacheEntry entry) {
 		long deadline = this.owner.isServing() ? deadline(entry) : 0;
 		int stripe = stripe(redisKey);
 		this.entries.asMap().compute(redisKey, (key, current) -> {
 			boolean unchanged = this.generations.getAndIncrement(stripe) == token;
 			return (unchanged && deadline != 0) ? new Held(entry, deadline) : null;
 		});
-		this.owner.publishKey(redisKey);
 	}
 
 	@Override

@@ -228,6 +228,12 @@ public final class LocalNearCaches implements NearCache.Factory {
 		publish(InvalidationMessage.keys(this.instanceId, List.of(redisKey)));
 	}
 
+	/** One message for many keys of one cache; above the limit, a clear of that cache. */
+	void publishKeys(String cacheName, List<String> redisKeys) {
+		publish((redisKeys.size() <= MAX_KEYS_PER_MESSAGE) ? InvalidationMessage.keys(this.instanceId, redisKeys)
+				: InvalidationMessage.clear(this.instanceId, cacheName));
+	}
+
 	void publishClear(String cacheName) {
 		publish(InvalidationMessage.clear(this.instanceId, cacheName));
 	}

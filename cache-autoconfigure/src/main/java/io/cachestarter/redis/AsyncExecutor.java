@@ -12,11 +12,11 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.util.Assert;
 
 /**
- * The threads on which the starter completes asynchronous cache calls ({@code cache-starter-async-N}, daemons):
- * a value read from Redis is decoded here, and the futures handed to Spring complete here.
- * <p>
- * Never on Lettuce's event loop: a large value decoded there, or a cached method that Spring invokes on a miss
- * from the completing thread, would stall every Redis call of the JVM. The pool is fixed and its queue unbounded,
+ * The threads on which the starter completes asynchronous cache calls ({@code cache-starter-async-N}, daemons)
+ * that must not complete on Lettuce's event loop: a large value is decoded here, and a miss completes here. A large
+ * value decoded on the event loop, or a cached method that Spring invokes on a miss from the completing thread,
+ * would stall every Redis call of the JVM. (A small hit completes on the event loop: a hop costs more than its
+ * decode.) The pool is fixed and its queue unbounded,
  * because a completion must never be refused; its tasks are short (a decode, a continuation). At shutdown it
  * finishes what it holds, for a bounded time.
  */

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.cachestarter.CacheTags;
+import io.cachestarter.CacheableAll;
 import io.cachestarter.WriteThrough;
 import io.cachestarter.cache.EntryTagging;
 import io.cachestarter.interceptor.MethodAnnotations;
@@ -27,7 +28,7 @@ import org.springframework.core.MethodClassKey;
 
 /**
  * Sets the tag context of a call to a method that caches ({@code @Cacheable}, {@code @CachePut},
- * {@code @WriteThrough}) for as long as it runs, so that the cache tags the entry it writes with the method's
+ * {@code @WriteThrough}, {@code @CacheableAll}) for as long as it runs, so that the cache tags the entry it writes with the method's
  * {@link CacheTags @CacheTags}. A caching method without {@code @CacheTags} gets an empty context, so a tagged
  * caller's tags never reach the caches it calls.
  * <p>
@@ -43,6 +44,8 @@ public final class CacheTagsInterceptor implements MethodInterceptor {
 	private final MethodAnnotations<CacheTags> cacheTags = new MethodAnnotations<>(CacheTags.class);
 
 	private final MethodAnnotations<WriteThrough> writeThrough = new MethodAnnotations<>(WriteThrough.class);
+
+	private final MethodAnnotations<CacheableAll> cacheableAll = new MethodAnnotations<>(CacheableAll.class);
 
 	private final CacheOperationSource cacheOperations = new AnnotationCacheOperationSource(false);
 
@@ -116,6 +119,12 @@ public final class CacheTagsInterceptor implements MethodInterceptor {
 			caches = true;
 			writesWithoutLookup = true;
 			cacheNames.add(write.cache());
+		}
+		CacheableAll bulk = this.cacheableAll.find(method, targetClass);
+		if (bulk != null) {
+			// Loads from its misses, like @Cacheable.
+			caches = true;
+			cacheNames.add(bulk.value());
 		}
 		CacheTags tags = this.cacheTags.find(method, targetClass);
 		if (tags == null) {

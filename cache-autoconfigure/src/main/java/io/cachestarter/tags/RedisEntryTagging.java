@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import io.cachestarter.cache.CacheStarterMetrics;
 import io.cachestarter.cache.EntryTagging;
@@ -68,13 +69,25 @@ public final class RedisEntryTagging implements EntryTagging {
 	@Override
 	public @Nullable TaggedWrite prepare(String cacheName, String redisKey, @Nullable Object value,
 			long redisTtlMillis) {
+		return prepare(cacheName, redisKey, redisTtlMillis, (context) -> context.evaluate(this.expressions, value));
+	}
+
+	@Override
+	public @Nullable TaggedWrite prepareEntry(String cacheName, String redisKey, Object key, @Nullable Object value,
+			long redisTtlMillis) {
+		return prepare(cacheName, redisKey, redisTtlMillis,
+				(context) -> context.evaluateEntry(this.expressions, key, value));
+	}
+
+	private @Nullable TaggedWrite prepare(String cacheName, String redisKey, long redisTtlMillis,
+			Function<TagContext, List<String>> evaluation) {
 		TagContext context = TagContext.current();
 		if (context == null || !context.tags(cacheName)) {
 			return null;
 		}
 		List<String> tags;
 		try {
-			tags = context.evaluate(this.expressions, value);
+			tags = evaluation.apply(context);
 		}
 		catch (ExpressionException | IllegalStateException ex) {
 			this.metrics.recordError(cacheName, "tags");

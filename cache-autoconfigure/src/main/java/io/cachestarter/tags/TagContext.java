@@ -1,7 +1,9 @@
 package io.cachestarter.tags;
 
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.cachestarter.interceptor.Invocation;
@@ -86,7 +88,27 @@ final class TagContext {
 	 */
 	List<String> evaluate(InvocationExpressions expressions, @Nullable Object result) {
 		MethodInvocation call = this.call;
-		return (call != null) ? evaluate(expressions, this.templates, Invocation.of(call), result) : List.of();
+		return (call != null) ? evaluate(expressions, this.templates, Invocation.of(call), result, Map.of())
+				: List.of();
+	}
+
+	/**
+	 * Evaluates this context's templates for one entry of a bulk write: {@code #key} and {@code #value} are the
+	 * entry's, and so is {@code #result}, as for a one-key method.
+	 * @param expressions the evaluator
+	 * @param key the entry's cache key
+	 * @param value the value being cached
+	 * @return the tags
+	 */
+	List<String> evaluateEntry(InvocationExpressions expressions, Object key, @Nullable Object value) {
+		MethodInvocation call = this.call;
+		if (call == null) {
+			return List.of();
+		}
+		Map<String, @Nullable Object> variables = new HashMap<>(4);
+		variables.put("key", key);
+		variables.put("value", value);
+		return evaluate(expressions, this.templates, Invocation.of(call), value, variables);
 	}
 
 	/**
@@ -99,9 +121,14 @@ final class TagContext {
 	 */
 	static List<String> evaluate(InvocationExpressions expressions, String[] templates, Invocation invocation,
 			@Nullable Object result) {
+		return evaluate(expressions, templates, invocation, result, Map.of());
+	}
+
+	private static List<String> evaluate(InvocationExpressions expressions, String[] templates, Invocation invocation,
+			@Nullable Object result, Map<String, ? extends @Nullable Object> variables) {
 		Set<String> tags = new LinkedHashSet<>();
 		for (String template : templates) {
-			String tag = expressions.template(template, invocation, result);
+			String tag = expressions.template(template, invocation, result, variables);
 			if (!tag.isEmpty()) {
 				tags.add(tag);
 			}

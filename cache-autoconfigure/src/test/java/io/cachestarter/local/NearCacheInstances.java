@@ -3,6 +3,7 @@ package io.cachestarter.local;
 import java.time.Duration;
 
 import io.cachestarter.autoconfigure.CacheStarterAutoConfiguration;
+import io.cachestarter.autoconfigure.CacheStarterBulkAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterFailoverAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterLocalCacheAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterResilienceAutoConfiguration;
@@ -42,7 +43,7 @@ final class NearCacheInstances {
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
 					CircuitBreakerAutoConfiguration.class, CacheStarterResilienceAutoConfiguration.class,
 					CacheStarterAutoConfiguration.class, CacheStarterFailoverAutoConfiguration.class,
-					CacheStarterTagsAutoConfiguration.class,
+					CacheStarterTagsAutoConfiguration.class, CacheStarterBulkAutoConfiguration.class,
 					CacheStarterWriteThroughAutoConfiguration.class, CacheStarterLocalCacheAutoConfiguration.class))
 			.withUserConfiguration(ShelfConfiguration.class)
 			.withBean(ShelfDatabase.class, () -> database)

@@ -1,6 +1,7 @@
 package io.cachestarter.local;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -130,6 +131,26 @@ class NearCacheIntegrationTests {
 			a.getBean(Shelf.class).save(1, "v2");
 			awaitServed(b, 1, "v2");
 			assertThat(b.getBean(Shelf.class).loads()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void bulkWriteOnOneInstanceDropsTheEntriesOfTheOtherInOneMessage() {
+		twoInstances((a, b) -> {
+			for (long id = 1; id <= 20; id++) {
+				cacheOnB(b, id, "old-" + id);
+				this.database.put(id, "new-" + id);
+			}
+			// Gone from Redis behind the instances' backs: A's bulk read misses them all and writes them back.
+			for (long id = 1; id <= 20; id++) {
+				redis.commands().del(redisKey(id));
+			}
+			long receivedBefore = nearCaches(b).received();
+			assertThat(a.getBean(Shelf.class).findAll(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L,
+					14L, 15L, 16L, 17L, 18L, 19L, 20L))).hasSize(20).containsEntry(7L, "new-7");
+			await().atMost(DEADLINE).until(() -> items(b).size() == 0);
+			assertThat(nearCaches(b).received() - receivedBefore).isEqualTo(1);
+			assertThat(b.getBean(Shelf.class).find(7)).isEqualTo("new-7");
 		});
 	}
 

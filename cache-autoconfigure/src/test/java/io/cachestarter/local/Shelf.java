@@ -1,10 +1,14 @@
 package io.cachestarter.local;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cachestarter.CacheTags;
+import io.cachestarter.CacheableAll;
 import io.cachestarter.WriteThrough;
 import org.jspecify.annotations.Nullable;
 
@@ -51,6 +55,19 @@ public class Shelf {
 	@CacheTags("shelf")
 	public @Nullable String findTagged(long id) {
 		return load(id);
+	}
+
+	@CacheableAll("items")
+	public Map<Long, String> findAll(Collection<Long> ids) {
+		Map<Long, String> rows = new HashMap<>();
+		for (Long id : ids) {
+			this.loads.incrementAndGet();
+			String value = this.database.get(id);
+			if (value != null) {
+				rows.put(id, value);
+			}
+		}
+		return rows;
 	}
 
 	@CachePut(cacheNames = "items", key = "#id")

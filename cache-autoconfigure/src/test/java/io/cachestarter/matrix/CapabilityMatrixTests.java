@@ -12,6 +12,7 @@ import java.util.stream.LongStream;
 
 import io.cachestarter.TagInvalidator;
 import io.cachestarter.autoconfigure.CacheStarterAutoConfiguration;
+import io.cachestarter.autoconfigure.CacheStarterBulkAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterCacheMetricsAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterFailoverAutoConfiguration;
 import io.cachestarter.autoconfigure.CacheStarterHealthAutoConfiguration;
@@ -73,6 +74,7 @@ class CapabilityMatrixTests {
 				CacheStarterFailoverAutoConfiguration.class, CacheStarterStampedeAutoConfiguration.class,
 				CacheStarterMetricsAutoConfiguration.class, CacheStarterTagsAutoConfiguration.class,
 				CacheStarterWriteThroughAutoConfiguration.class, CacheStarterAutoConfiguration.class,
+				CacheStarterBulkAutoConfiguration.class,
 				CacheStarterCacheMetricsAutoConfiguration.class, CacheStarterHealthAutoConfiguration.class,
 				CacheStarterLocalCacheAutoConfiguration.class))
 		.withUserConfiguration(ShopConfiguration.class)
@@ -108,6 +110,30 @@ class CapabilityMatrixTests {
 				.isGreaterThan(2_000L);
 			assertThat(topology.admin().keys(Topology.APPLICATION + ":*"))
 				.allSatisfy((key) -> assertThat(topology.admin().pttl(key)).as("TTL of %s", key).isPositive());
+		});
+	}
+
+	@EveryTopology
+	void cacheableAllReadsWithMgetLoadsOnlyTheMissingKeysAndSharesEntriesWithCacheable(Topology topology) {
+		run(topology, (context) -> {
+			Shop shop = context.getBean(Shop.class);
+			List<Long> ids = LongStream.range(0, 40).boxed().toList();
+			for (long id = 0; id < 40; id += 2) {
+				shop.bulkOne(id);
+			}
+			topology.admin().resetStats();
+			Map<Long, String> rows = shop.bulk(ids);
+			assertThat(List.copyOf(rows.keySet())).isEqualTo(ids);
+			assertThat(rows.get(7L)).isEqualTo("row-7");
+			assertThat(shop.bulkCalls()).containsExactly(ids.stream().filter((id) -> id % 2 == 1).toList());
+			assertThat(topology.admin().calls("mget")).isPositive();
+			assertThat(topology.admin().calls("get")).isZero();
+			assertThat(shop.bulk(ids)).isEqualTo(rows);
+			assertThat(shop.bulkOne(39L)).isEqualTo("row-39");
+			assertThat(shop.bulkCalls()).hasSize(1);
+			List<String> keys = ids.stream().map((id) -> key("bulk", id)).toList();
+			assertThat(topology.admin().exists(keys)).isEqualTo(40);
+			assertThat(keys).allSatisfy((key) -> assertThat(topology.admin().pttl(key)).as("TTL of %s", key).isPositive());
 		});
 	}
 

@@ -1,6 +1,13 @@
 package io.cachestarter.matrix;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import io.cachestarter.CacheTags;
+import io.cachestarter.CacheableAll;
 import io.cachestarter.WriteThrough;
 
 import org.springframework.cache.annotation.CacheEvict;
@@ -13,6 +20,8 @@ import org.springframework.cache.annotation.Cacheable;
 public class Shop {
 
 	private final ShopDatabase database;
+
+	private final List<List<Long>> bulkCalls = new CopyOnWriteArrayList<>();
 
 	public Shop(ShopDatabase database) {
 		this.database = database;
@@ -63,6 +72,26 @@ public class Shop {
 	@CacheEvict(cacheNames = "replayed", key = "#id")
 	public void change(long id, String value) {
 		this.database.put(id, value);
+	}
+
+	@Cacheable("bulk")
+	public String bulkOne(Long id) {
+		return this.database.read(id);
+	}
+
+	/** Reads many rows; records which ids it received. */
+	@CacheableAll("bulk")
+	public Map<Long, String> bulk(Collection<Long> ids) {
+		this.bulkCalls.add(List.copyOf(ids));
+		Map<Long, String> rows = new HashMap<>();
+		for (Long id : ids) {
+			rows.put(id, this.database.read(id));
+		}
+		return rows;
+	}
+
+	List<List<Long>> bulkCalls() {
+		return this.bulkCalls;
 	}
 
 	@Cacheable("near")

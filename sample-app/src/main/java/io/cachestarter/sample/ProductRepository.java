@@ -2,6 +2,7 @@ package io.cachestarter.sample;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,8 @@ public class ProductRepository {
 
 	private final Counter findById;
 
+	private final Counter findAllById;
+
 	private final Counter findByCategory;
 
 	private final Counter update;
@@ -43,6 +46,7 @@ public class ProductRepository {
 		this.jdbc = jdbc;
 		this.latency = latency;
 		this.findById = queries(meterRegistry, "find-by-id");
+		this.findAllById = queries(meterRegistry, "find-all-by-id");
 		this.findByCategory = queries(meterRegistry, "find-by-category");
 		this.update = queries(meterRegistry, "update");
 		this.delete = queries(meterRegistry, "delete");
@@ -58,6 +62,19 @@ public class ProductRepository {
 	public Optional<Product> findById(long id) {
 		roundTrip(this.findById);
 		return select(id);
+	}
+
+	/**
+	 * Finds several products in one query.
+	 * @param ids the ids
+	 * @return the products that exist, in no particular order
+	 */
+	public List<Product> findAllById(Collection<Long> ids) {
+		roundTrip(this.findAllById);
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM product WHERE id IN (:ids)")
+			.param("ids", ids)
+			.query(Product.class)
+			.list();
 	}
 
 	public List<Product> findByCategory(String category) {

@@ -1,12 +1,16 @@
 package io.cachestarter.sample;
 
 import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 import io.cachestarter.CacheTags;
+import io.cachestarter.CacheableAll;
 import io.cachestarter.InvalidateTags;
 import io.cachestarter.WriteThrough;
 import org.jspecify.annotations.Nullable;
@@ -61,12 +65,28 @@ public class ProductService {
 	}
 
 	/**
-	 * A plain cached read by id, used for look-ups of several products (a cart, a comparison). Same cache and keys
-	 * as {@link #findForPage(long)}.
+	 * A plain cached read by id. Same cache and keys as {@link #findForPage(long)}.
 	 */
 	@Cacheable("products")
 	public Optional<Product> find(long id) {
 		return this.repository.findById(id);
+	}
+
+	/**
+	 * Look-ups of several products at once (a cart, a comparison, a page of search results): the cached ones are
+	 * read from Redis in one round trip, and the others from the database in one query, which only sees the missing
+	 * ids. Same cache and entries as {@link #find(long)}: an id without a product is cached as {@code null}, as an
+	 * empty {@code Optional} is there.
+	 * @param ids the ids
+	 * @return the products that exist, by id, in the order of {@code ids}
+	 */
+	@CacheableAll("products")
+	public Map<Long, Product> findAll(Collection<Long> ids) {
+		Map<Long, Product> products = new HashMap<>();
+		for (Product product : this.repository.findAllById(ids)) {
+			products.put(product.id(), product);
+		}
+		return products;
 	}
 
 	/**

@@ -82,6 +82,27 @@ class CatalogApplicationTests {
 	}
 
 	@Test
+	void productsByIdsReadTheCachedOnesFromRedisAndTheOthersInOneQuery() {
+		get("/products/21");
+		get("/products/23");
+		double readsById = databaseQueries("find-by-id");
+		double readsAllById = databaseQueries("find-all-by-id");
+		redis.commands().configResetstat();
+		Product[] products = this.http.get().uri("/products?ids=23,22,21,24,999999").retrieve().body(Product[].class);
+		assertThat(products).extracting(Product::id).containsExactly(23L, 22L, 21L, 24L);
+		assertThat(databaseQueries("find-all-by-id") - readsAllById).as("one query for 22, 24 and 999999").isEqualTo(1);
+		assertThat(redis.commands().info("commandstats")).contains("cmdstat_mget:calls=1,")
+			.doesNotContain("cmdstat_get:");
+		assertThat(redis.commands().exists("catalog:products:v1::999999")).as("cached as null").isOne();
+
+		Product[] again = this.http.get().uri("/products?ids=23,22,21,24,999999").retrieve().body(Product[].class);
+		assertThat(again).isEqualTo(products);
+		assertThat(databaseQueries("find-all-by-id") - readsAllById).as("all from Redis").isEqualTo(1);
+		assertThat(get("/products/22").getBody()).isEqualTo(products[1]);
+		assertThat(databaseQueries("find-by-id")).as("entries shared with the single reads").isEqualTo(readsById);
+	}
+
+	@Test
 	void changedPriceIsServedFromTheCacheRightAfterTheUpdate() {
 		ResponseEntity<Product> original = get("/products/8");
 		BigDecimal newPrice = original.getBody().price().add(new BigDecimal("10.00"));

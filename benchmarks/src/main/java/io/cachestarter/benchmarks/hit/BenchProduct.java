@@ -16,7 +16,7 @@ public record BenchProduct(long id, String sku, String name, String category, Bi
 
 	private static final String DESCRIPTION = "A sturdy, well made product for everyday use. ".repeat(22);
 
-	static BenchProduct of(long id) {
+	public static BenchProduct of(long id) {
 		return new BenchProduct(id, "SKU-" + id, "Product " + id, "category-" + (id % 8),
 				BigDecimal.valueOf(499 + id % 9000, 2), DESCRIPTION);
 	}
