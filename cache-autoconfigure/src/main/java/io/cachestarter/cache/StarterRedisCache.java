@@ -204,8 +204,10 @@ public class StarterRedisCache extends RedisCache {
 		});
 	}
 
+	/** Runs a step that may run the cached method, or block, on the async executor if this thread is unfit. */
 	private <T> CompletableFuture<T> offNonBlockingThread(Supplier<T> step) {
-		return NonBlockingThreads.isCurrent() ? CompletableFuture.supplyAsync(step, this.services.asyncExecutor())
+		return NonBlockingThreads.isUnfitForMethods()
+				? CompletableFuture.supplyAsync(step, this.services.asyncExecutor())
 				: CompletableFuture.completedFuture(step.get());
 	}
 

@@ -28,6 +28,16 @@ public final class NonBlockingThreads {
 		return (REACTOR_PRESENT && Schedulers.isInNonBlockingThread()) || (NETTY_PRESENT && isNettyEventLoop());
 	}
 
+	/**
+	 * Returns whether a cached method must not start on the current thread: a thread that must not block, or any
+	 * Netty thread, Lettuce's computation threads included (they complete timed-out commands, and permit blocking
+	 * calls, but every client of the JVM shares them).
+	 * @return {@code true} if the method should move to another thread
+	 */
+	public static boolean isUnfitForMethods() {
+		return isCurrent() || (NETTY_PRESENT && Thread.currentThread() instanceof FastThreadLocalThread);
+	}
+
 	private static boolean isNettyEventLoop() {
 		return Thread.currentThread() instanceof FastThreadLocalThread thread && !thread.permitBlockingCalls();
 	}
