@@ -31,10 +31,41 @@ public final class CacheKeys {
 
 	private final ConversionService conversionService;
 
+	/** Whether the conversion service turns {@code Long} and {@code Integer} keys into their decimal text. */
+	private final boolean decimalIntegers;
+
 	CacheKeys(String keyPrefix, String cacheName, int version, ConversionService conversionService) {
 		this.cacheName = cacheName;
 		this.entryPrefix = keyPrefix + cacheName + ":v" + version + "::";
 		this.conversionService = conversionService;
+		this.decimalIntegers = convertsToDecimalText(conversionService);
+	}
+
+	/**
+	 * Whether a conversion service gives integers their plain decimal text, as Spring's defaults do: then the most
+	 * common key type skips the converter lookup on every call (the L1 hit's largest cost after the lookup). Probed
+	 * once with values a custom converter would be unlikely to leave alone all at once.
+	 */
+	private static boolean convertsToDecimalText(ConversionService conversionService) {
+		try {
+			return convertsProbesToDecimalText(conversionService);
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	private static boolean convertsProbesToDecimalText(ConversionService conversionService) {
+		for (long probe : new long[] { 0, 7, -42, 1_000_000, Long.MAX_VALUE, Long.MIN_VALUE }) {
+			if (!Long.toString(probe).equals(conversionService.convert(probe, String.class))) {
+				return false;
+			}
+			int intProbe = (int) probe;
+			if (!Integer.toString(intProbe).equals(conversionService.convert(intProbe, String.class))) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**
@@ -69,6 +100,9 @@ public final class CacheKeys {
 			return text;
 		}
 		if (key instanceof SimpleKey) {
+			return key.toString();
+		}
+		if (this.decimalIntegers && (key instanceof Long || key instanceof Integer)) {
 			return key.toString();
 		}
 		String text = null;

@@ -164,6 +164,19 @@ class DropInIntegrationTests {
 	}
 
 	@Test
+	void aKeyConverterForLongKeysIsHonouredAndOtherCachesKeepDecimalText() {
+		this.contextRunner.withUserConfiguration(PaddedLongKeys.class).run((context) -> {
+			RedisCacheManager manager = context.getBean(RedisCacheManager.class);
+			manager.getCache("products").put(42L, "kettle");
+			manager.getCache("products").put(7, "cup");
+			manager.getCache("others").put(42L, "plain");
+			assertThat(redis.commands().exists("shop:products:v1::#0000000042", "shop:products:v1::7")).isEqualTo(2);
+			assertThat(redis.commands().exists("shop:others:v1::42")).isOne();
+			assertThat(manager.getCache("products").get(42L).get()).isEqualTo("kettle");
+		});
+	}
+
+	@Test
 	void springBootsCacheManagerCustomizersForRedisCacheManagerApply() {
 		this.contextRunner.withUserConfiguration(RedisCacheManagerCustomizerConfiguration.class).run((context) -> {
 			assertThat(context.getBean(RedisCacheManagerCustomizerConfiguration.class).customized)
@@ -267,6 +280,17 @@ class DropInIntegrationTests {
 		RedisCacheManagerBuilderCustomizer skuKeys() {
 			return products((c) -> c[0].configureKeyConverters(
 					(registry) -> registry.addConverter(Sku.class, String.class, (sku) -> "SKU:" + sku.code())));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PaddedLongKeys {
+
+		@Bean
+		RedisCacheManagerBuilderCustomizer paddedLongKeys() {
+			return products((c) -> c[0].configureKeyConverters((registry) -> registry.addConverter(Long.class,
+					String.class, (id) -> "#" + String.format("%010d", id))));
 		}
 
 	}
