@@ -74,6 +74,15 @@ public final class CacheKeys {
 	 * @return the full Redis key, as text
 	 */
 	public String redisKey(Object key) {
+		if (this.decimalIntegers) {
+			// Concatenating the primitive writes its digits straight into the key: no text of the number alone.
+			if (key instanceof Long id) {
+				return this.entryPrefix + id.longValue();
+			}
+			if (key instanceof Integer id) {
+				return this.entryPrefix + id.intValue();
+			}
+		}
 		return this.entryPrefix + toText(key);
 	}
 

@@ -141,7 +141,7 @@ public class StarterRedisCache extends RedisCache {
 		long token = this.near.beforeRead(redisKey);
 		CacheEntry entry = readEntry(redisKey, token);
 		// Without a loader a stale entry cannot be reloaded in the background: past its TTL it is a miss.
-		if (entry == null || entry == UNREACHABLE || isStale(entry, System.currentTimeMillis())) {
+		if (entry == null || entry == UNREACHABLE || isStale(entry)) {
 			this.counters.miss(redisKey);
 			this.services.tagging().beforeLoad();
 			this.pendingLoad.set(new PendingLoad(redisKey, System.nanoTime(), token));
@@ -187,7 +187,7 @@ public class StarterRedisCache extends RedisCache {
 		Captured tags = this.services.tagging().capture();
 		long token = this.near.beforeRead(redisKey);
 		return readEntryAsync(redisKey, token).thenCompose((entry) -> {
-			if (entry == null || entry == UNREACHABLE || isStale(entry, System.currentTimeMillis())) {
+			if (entry == null || entry == UNREACHABLE || isStale(entry)) {
 				// Spring runs the method from the thread that completes a miss, and the tags' mark blocks: never
 				// on an event loop.
 				return offNonBlockingThread(() -> {
@@ -843,7 +843,12 @@ public class StarterRedisCache extends RedisCache {
 	// ---- Shared steps.
 
 	private boolean isStale(CacheEntry entry, long now) {
-		return entry.isExpired(now) && isStaleWindowOn();
+		return isStaleWindowOn() && entry.isExpired(now);
+	}
+
+	/** {@link #isStale(CacheEntry, long)} that reads the clock only where a stale window exists (every hit asks). */
+	private boolean isStale(CacheEntry entry) {
+		return isStaleWindowOn() && entry.isExpired(System.currentTimeMillis());
 	}
 
 	private boolean isStaleWindowOn() {

@@ -1,5 +1,6 @@
 package io.cachestarter.local;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -8,7 +9,6 @@ import java.util.concurrent.atomic.LongAdder;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.cachestarter.cache.CacheSettings;
 import io.cachestarter.cache.NearCache;
 import io.cachestarter.serialization.CacheEntry;
@@ -57,7 +57,8 @@ final class LocalNearCache implements NearCache {
 		this.jitter = settings.jitter();
 		this.entries = Caffeine.newBuilder()
 			.maximumSize(settings.local().maxSize())
-			.expireAfter(new UntilDeadline())
+			// Each entry's own deadline is checked on read; expiry after local.ttl only frees memory.
+			.expireAfterWrite(Duration.ofNanos(this.ttlNanos))
 			.build();
 	}
 
@@ -74,8 +75,11 @@ final class LocalNearCache implements NearCache {
 		if (this.owner.isServing()) {
 			Held held = this.entries.getIfPresent(redisKey);
 			if (held != null) {
-				this.hits.increment();
-				return held.entry;
+				if (held.deadlineNanos - System.nanoTime() > 0) {
+					this.hits.increment();
+					return held.entry;
+				}
+				this.entries.asMap().remove(redisKey, held);
 			}
 		}
 		this.misses.increment();
@@ -231,26 +235,6 @@ final class LocalNearCache implements NearCache {
 		Held(CacheEntry entry, long deadlineNanos) {
 			this.entry = entry;
 			this.deadlineNanos = deadlineNanos;
-		}
-
-	}
-
-	/** Each entry expires at its own deadline, whatever reads or replaces it meanwhile. */
-	private static final class UntilDeadline implements Expiry<String, Held> {
-
-		@Override
-		public long expireAfterCreate(String key, Held held, long currentTime) {
-			return Math.max(0, held.deadlineNanos - currentTime);
-		}
-
-		@Override
-		public long expireAfterUpdate(String key, Held held, long currentTime, long currentDuration) {
-			return Math.max(0, held.deadlineNanos - currentTime);
-		}
-
-		@Override
-		public long expireAfterRead(String key, Held held, long currentTime, long currentDuration) {
-			return currentDuration;
 		}
 
 	}

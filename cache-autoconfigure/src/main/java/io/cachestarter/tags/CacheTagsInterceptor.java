@@ -52,6 +52,12 @@ public final class CacheTagsInterceptor implements MethodInterceptor {
 	private final Map<MethodClassKey, Optional<Plan>> plans = new ConcurrentHashMap<>();
 
 	/**
+	 * The plan of each method for the first target class it was called on: a proxy passes the same {@code Method}
+	 * on every call, so this lookup needs no key object (it runs on every cache hit).
+	 */
+	private final Map<Method, PlanForClass> plansByMethod = new ConcurrentHashMap<>();
+
+	/**
 	 * Creates the interceptor.
 	 * @param tagging marks when a tagged write without a lookup begins, looked up when first needed
 	 */
@@ -93,9 +99,21 @@ public final class CacheTagsInterceptor implements MethodInterceptor {
 	}
 
 	private @Nullable Plan plan(Method method, @Nullable Class<?> targetClass) {
-		return this.plans.computeIfAbsent(new MethodClassKey(method, targetClass),
-				(key) -> Optional.ofNullable(createPlan(method, targetClass)))
+		PlanForClass known = this.plansByMethod.get(method);
+		if (known != null && known.targetClass() == targetClass) {
+			return known.plan();
+		}
+		Plan plan = this.plans
+			.computeIfAbsent(new MethodClassKey(method, targetClass),
+					(key) -> Optional.ofNullable(createPlan(method, targetClass)))
 			.orElse(null);
+		if (known == null) {
+			this.plansByMethod.putIfAbsent(method, new PlanForClass(targetClass, plan));
+		}
+		return plan;
+	}
+
+	private record PlanForClass(@Nullable Class<?> targetClass, @Nullable Plan plan) {
 	}
 
 	private @Nullable Plan createPlan(Method method, @Nullable Class<?> targetClass) {
