@@ -24,6 +24,7 @@ import static io.cachestarter.local.NearCacheInstances.items;
 import static io.cachestarter.local.NearCacheInstances.nearCaches;
 import static io.cachestarter.local.NearCacheInstances.redisKey;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -66,6 +67,28 @@ class NearCacheIntegrationTests {
 			assertThat(shelf.loads()).isEqualTo(1);
 			assertThat(items(b).hits()).isGreaterThanOrEqualTo(200);
 			assertThat(items(b).size()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void bulkReadIsServedFromTheNearCacheFirstAndSendsNoMgetWhenItHoldsEveryKey() {
+		twoInstances((a, b) -> {
+			Shelf shelf = b.getBean(Shelf.class);
+			for (long id = 1; id <= 3; id++) {
+				this.database.put(id, "v" + id);
+				assertThat(shelf.find(id)).isEqualTo("v" + id);
+			}
+			redis.commands().configResetstat();
+			assertThat(shelf.findAll(List.of(3L, 1L, 2L))).containsExactly(entry(3L, "v3"), entry(1L, "v1"),
+					entry(2L, "v2"));
+			assertThat(redis.commands().info("commandstats")).doesNotContain("cmdstat_mget:")
+				.doesNotContain("cmdstat_get:");
+			assertThat(shelf.loads()).isEqualTo(3);
+			// A key L1 does not hold is read from Redis, and only that one reaches the method.
+			this.database.put(4, "v4");
+			assertThat(shelf.findAll(List.of(1L, 4L))).containsExactly(entry(1L, "v1"), entry(4L, "v4"));
+			assertThat(redis.commands().info("commandstats")).contains("cmdstat_mget:calls=1,");
+			assertThat(shelf.loads()).isEqualTo(4);
 		});
 	}
 
