@@ -8,7 +8,7 @@
 # Environment: DURATION (measured seconds, 30), WARMUP (seconds, 10), CONCURRENCY (32), RATE (requests/s offered in
 # the measured window, open loop; 0 = closed loop, the default), DB_LATENCY (20ms),
 # ZIPF (1.0), CATALOG (10000), OUTAGE_AT / OUTAGE_FOR (seconds into the outage run, 10 / 10),
-# OUTAGE_APP_ARGS (extra application arguments for the outage run), SKIP_BUILD=1, SCENARIOS ("off on outage").
+# OUTAGE_APP_ARGS (extra application arguments for the outage run), SKIP_BUILD=1, SCENARIOS ("off on outage"; also "redis": cache on with the sample's L1 off).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -123,6 +123,11 @@ for scenario in $SCENARIOS; do
     on)
       start_app on
       drive "cache on"
+      ;;
+    redis)
+      # The sample turns L1 on for products: this is the same cache with Redis only.
+      start_app redis --cache-starter.caches.products.local.enabled=false
+      drive "cache on, Redis only (L1 off)"
       ;;
     outage)
       # shellcheck disable=SC2086
