@@ -111,7 +111,7 @@ if kill -0 "$APP_PID" 2>/dev/null; then
 
   The catalog is up on $BASE, caching in Redis at $SPRING_DATA_REDIS_URL. Try:
 
-    curl $BASE/products/42                    # first call: database (20 ms); again: Redis
+    curl $BASE/products/42                    # first call: database (20 ms); again: the L1, else Redis
     curl '$BASE/products?ids=1,2,3'
     curl $BASE/categories/books/products      # a cached listing, tagged category:books
     curl -X PUT -H 'Content-Type: application/json' -d '{"name":"Deluxe novel 42","price":19.99}' $BASE/products/42
