@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -113,11 +112,8 @@ public final class CacheableAllInterceptor implements MethodInterceptor {
 			cache.putAll(writes);
 		}
 		else {
-			Callable<@Nullable Object> write = this.cacheManager.get().getServices().tagging().propagate(() -> {
-				cache.putAll(writes);
-				return null;
-			});
-			AfterCommit.run(() -> call(write), SYNCHRONIZATION_ORDER);
+			AfterCommit.run(this.cacheManager.get().getServices().tagging().propagate(() -> cache.putAll(writes)),
+					SYNCHRONIZATION_ORDER);
 		}
 		return loaded;
 	}
@@ -132,18 +128,6 @@ public final class CacheableAllInterceptor implements MethodInterceptor {
 				.findBridgedMethod(AopUtils.getMostSpecificMethod(method, targetClass));
 			return Optional.of(BulkMethod.of(specific, annotation));
 		}).orElse(null);
-	}
-
-	private static void call(Callable<@Nullable Object> write) {
-		try {
-			write.call();
-		}
-		catch (RuntimeException ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

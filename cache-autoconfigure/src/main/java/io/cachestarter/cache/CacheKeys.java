@@ -111,9 +111,6 @@ public final class CacheKeys {
 		if (key instanceof SimpleKey) {
 			return key.toString();
 		}
-		if (this.decimalIntegers && (key instanceof Long || key instanceof Integer)) {
-			return key.toString();
-		}
 		String text = null;
 		TypeDescriptor source = TypeDescriptor.forObject(key);
 		if (this.conversionService.canConvert(source, STRING)) {

@@ -61,6 +61,30 @@ public interface EntryTagging {
 	}
 
 	/**
+	 * Wraps a write that runs later (after commit) so that it carries the current call's tag context, as
+	 * {@link #propagate(Callable)} does.
+	 * @param task the write
+	 * @return the write to run instead
+	 */
+	default Runnable propagate(Runnable task) {
+		Callable<@Nullable Object> propagated = propagate(() -> {
+			task.run();
+			return null;
+		});
+		return () -> {
+			try {
+				propagated.call();
+			}
+			catch (RuntimeException ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		};
+	}
+
+	/**
 	 * Captures the current call's tag context, so that later steps of the same call that run on other threads (the
 	 * asynchronous face: the load of a miss, the write of its result) run in it and share its load start.
 	 * @return the captured context; {@link Captured#NONE} when the call carries no tags

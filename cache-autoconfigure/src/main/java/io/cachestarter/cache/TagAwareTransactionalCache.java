@@ -1,6 +1,5 @@
 package io.cachestarter.cache;
 
-import java.util.concurrent.Callable;
 
 import io.cachestarter.cache.EntryTagging;
 import org.jspecify.annotations.Nullable;
@@ -30,23 +29,12 @@ final class TagAwareTransactionalCache extends TransactionAwareCacheDecorator {
 			getTargetCache().put(key, value);
 			return;
 		}
-		Callable<@Nullable Object> put = this.tagging.propagate(() -> {
-			getTargetCache().put(key, value);
-			return null;
-		});
+		Runnable put = this.tagging.propagate(() -> getTargetCache().put(key, value));
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 
 			@Override
 			public void afterCommit() {
-				try {
-					put.call();
-				}
-				catch (RuntimeException ex) {
-					throw ex;
-				}
-				catch (Exception ex) {
-					throw new IllegalStateException(ex);
-				}
+				put.run();
 			}
 
 		});

@@ -1,6 +1,5 @@
 package io.cachestarter.writethrough;
 
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 import io.cachestarter.WriteThrough;
@@ -61,11 +60,7 @@ public final class WriteThroughInterceptor extends AbstractAfterReturningInterce
 		StarterRedisCache cache = this.cacheManager.get().getStarterCache(annotation.cache());
 		Runnable write = annotation.version().isEmpty() ? () -> cache.putOrRemove(key, result)
 				: versionedWrite(cache, key, result, this.expressions.value(annotation.version(), call, result));
-		Callable<@Nullable Object> tagged = this.tagging.get().propagate(() -> {
-			write.run();
-			return null;
-		});
-		AfterCommit.run(() -> call(tagged), SYNCHRONIZATION_ORDER);
+		AfterCommit.run(this.tagging.get().propagate(write), SYNCHRONIZATION_ORDER);
 	}
 
 	private static Runnable versionedWrite(StarterRedisCache cache, Object key, @Nullable Object value,
@@ -86,18 +81,6 @@ public final class WriteThroughInterceptor extends AbstractAfterReturningInterce
 		}
 		throw new IllegalArgumentException(
 				"@WriteThrough version must be a number, not a " + version.getClass().getName());
-	}
-
-	private static void call(Callable<@Nullable Object> write) {
-		try {
-			write.call();
-		}
-		catch (RuntimeException ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

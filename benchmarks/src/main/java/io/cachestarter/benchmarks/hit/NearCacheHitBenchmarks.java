@@ -116,42 +116,27 @@ public class NearCacheHitBenchmarks {
 		}
 	}
 
-	/**
-	 * Each thread's position in the hit keys.
-	 */
-	@State(Scope.Thread)
-	public static class Cursor {
-
-		private int next;
-
-		int index() {
-			this.next = (this.next + 1) % CacheHitBenchmarks.HIT_KEYS;
-			return this.next;
-		}
-
+	@Benchmark
+	public BenchProduct hitNear(CacheHitBenchmarks.Cursor cursor) {
+		return this.nearLookup.find(cursor.id());
 	}
 
 	@Benchmark
-	public BenchProduct hitNear(Cursor cursor) {
-		return this.nearLookup.find(cursor.index() + 1);
-	}
-
-	@Benchmark
-	public Object hitNearReDecoding(Cursor cursor) {
-		int index = cursor.index();
-		this.nearLookup.find(index + 1);
-		CacheEntry entry = this.codec.decode(this.storedBytes[index]);
+	public Object hitNearReDecoding(CacheHitBenchmarks.Cursor cursor) {
+		long id = cursor.id();
+		this.nearLookup.find(id);
+		CacheEntry entry = this.codec.decode(this.storedBytes[(int) id - 1]);
 		return entry.value();
 	}
 
 	@Benchmark
-	public BenchProduct hitCaffeine(Cursor cursor) {
-		return this.caffeineLookup.find(cursor.index() + 1);
+	public BenchProduct hitCaffeine(CacheHitBenchmarks.Cursor cursor) {
+		return this.caffeineLookup.find(cursor.id());
 	}
 
 	@Benchmark
-	public BenchProduct hitStarterRedis(Cursor cursor) {
-		return this.starterLookup.find(cursor.index() + 1);
+	public BenchProduct hitStarterRedis(CacheHitBenchmarks.Cursor cursor) {
+		return this.starterLookup.find(cursor.id());
 	}
 
 }
