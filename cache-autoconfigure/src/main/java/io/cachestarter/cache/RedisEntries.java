@@ -77,18 +77,43 @@ final class RedisEntries {
 			// Redis was not contacted (the breaker is open): nothing to decode, no thread to leave.
 			return stored.thenApply((bytes) -> decode(key, bytes, true));
 		}
-		return stored.thenCompose((bytes) -> {
+		// Completed explicitly, not composed: a composed stage completes on the event loop whenever the executor's
+		// task finishes before it is linked, and then what Spring chains onto a miss (the method) runs there too.
+		CompletableFuture<@Nullable CacheEntry> read = new CompletableFuture<>();
+		stored.thenAccept((bytes) -> {
 			recordLatency("get", start);
 			if (bytes != null && bytes != UNREACHABLE_BYTES && bytes.length <= INLINE_DECODE_MAX_BYTES) {
-				CacheEntry entry = decode(key, bytes, true);
-				if (entry != null) {
-					return CompletableFuture.completedFuture(entry);
+				CacheEntry entry = complete(read, () -> decode(key, bytes, true), false);
+				if (entry != null || read.isDone()) {
+					return;
 				}
 				// Unreadable: a miss, on which Spring runs the method from the completing thread.
-				return CompletableFuture.supplyAsync(() -> null, this.services.asyncExecutor());
+				this.services.asyncExecutor().execute(() -> read.complete(null));
+				return;
 			}
-			return CompletableFuture.supplyAsync(() -> decode(key, bytes, true), this.services.asyncExecutor());
+			this.services.asyncExecutor().execute(() -> complete(read, () -> decode(key, bytes, true), true));
 		});
+		return read;
+	}
+
+	/**
+	 * Completes a read with what a decode gives; an unexpected failure completes it exceptionally.
+	 * @param always whether a {@code null} entry completes it too
+	 * @return the entry
+	 */
+	private static @Nullable CacheEntry complete(CompletableFuture<@Nullable CacheEntry> read,
+			Supplier<@Nullable CacheEntry> decode, boolean always) {
+		try {
+			CacheEntry entry = decode.get();
+			if (entry != null || always) {
+				read.complete(entry);
+			}
+			return entry;
+		}
+		catch (RuntimeException ex) {
+			read.completeExceptionally(ex);
+			return null;
+		}
 	}
 
 	/**

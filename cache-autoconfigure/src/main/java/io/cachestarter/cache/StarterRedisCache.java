@@ -186,11 +186,15 @@ public class StarterRedisCache extends RedisCache {
 		String redisKey = this.keys.redisKey(key);
 		Captured tags = this.services.tagging().capture();
 		long token = this.near.beforeRead(redisKey);
-		return readEntryAsync(redisKey, token).thenCompose((entry) -> {
-			if (entry == null || entry == UNREACHABLE || isStale(entry)) {
+		CompletableFuture<ValueWrapper> result = new CompletableFuture<>();
+		readEntryAsync(redisKey, token).whenComplete((entry, ex) -> {
+			if (ex != null) {
+				result.completeExceptionally(ex);
+			}
+			else if (entry == null || entry == UNREACHABLE || isStale(entry)) {
 				// Spring runs the method from the thread that completes a miss, and the tags' mark blocks: never
 				// on an event loop.
-				return offNonBlockingThread(() -> {
+				completeOffNettyThreads(result, () -> {
 					this.counters.miss(redisKey);
 					this.asyncMisses.begin(redisKey, tags, entry == UNREACHABLE, token);
 					if (entry != UNREACHABLE) {
@@ -199,16 +203,40 @@ public class StarterRedisCache extends RedisCache {
 					return null;
 				});
 			}
-			this.counters.hit(redisKey);
-			return CompletableFuture.completedFuture((ValueWrapper) new SimpleValueWrapper(entry.value()));
+			else {
+				this.counters.hit(redisKey);
+				result.complete(new SimpleValueWrapper(entry.value()));
+			}
 		});
+		return result;
 	}
 
 	/** Runs a step that may run the cached method, or block, on the async executor if this thread is unfit. */
 	private <T> CompletableFuture<T> offNonBlockingThread(Supplier<T> step) {
-		return NonBlockingThreads.isUnfitForMethods()
-				? CompletableFuture.supplyAsync(step, this.services.asyncExecutor())
-				: CompletableFuture.completedFuture(step.get());
+		CompletableFuture<T> result = new CompletableFuture<>();
+		completeOffNettyThreads(result, step);
+		return result;
+	}
+
+	/**
+	 * Completes a future with a step's value, on the async executor if this thread is unfit for cached methods:
+	 * completed there, whatever is chained onto it runs there too (a composed future could complete on this thread).
+	 */
+	private <T> void completeOffNettyThreads(CompletableFuture<T> result, Supplier<T> step) {
+		Runnable completion = () -> {
+			try {
+				result.complete(step.get());
+			}
+			catch (RuntimeException ex) {
+				result.completeExceptionally(ex);
+			}
+		};
+		if (NonBlockingThreads.isUnfitForMethods()) {
+			this.services.asyncExecutor().execute(completion);
+		}
+		else {
+			completion.run();
+		}
 	}
 
 	@Override
